@@ -1,0 +1,3 @@
+from bls.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,292 @@
+"""The `bls` command: parses arguments and hands each subcommand to its module.
+
+Exit codes: 0 done, 1 runtime failure, 2 bad usage or bad profile. A user's mistake is one line
+on stderr, never a traceback. Subcommand modules are imported lazily so `bls profiles` and
+`bls export-audio` start fast and work without a display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from bls import __version__
+from bls.core.profile import ProfileError, reference_rows, with_overrides
+from bls.profiles import DEFAULT_PROFILE, Library
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "doctor", "calibrate")
+
+
+class UsageError(Exception):
+    """Bad usage the user can fix; printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"{self.prog}: {message} (see {self.prog} --help)\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more seconds")
+    return value
+
+
+def _number(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
+    return value
+
+
+def _window_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not WIDTHxHEIGHT, e.g. 1280x720") from None
+    if not (160 <= width <= 16384 and 120 <= height <= 16384):
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range (160x120 to 16384x16384)")
+    return width, height
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="bls", description="Bilateral stimulation for EMDR therapy: a moving "
+                     "target with a tone in each ear as it reaches that end.")
+    parser.add_argument("--version", action="version", version=f"bls {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def profile_option(sub: argparse.ArgumentParser, default: str) -> None:
+        sub.add_argument("-p", "--profile", default=default,
+                         help=f"profile name or .toml file (default: {default})")
+
+    run = commands.add_parser("run", help="the live session (default command)")
+    profile_option(run, DEFAULT_PROFILE)
+    run.add_argument("--window", type=_window_size, metavar="WxH",
+                     help="a window of this size instead of full screen")
+    run.add_argument("--display", type=int, default=0, metavar="N",
+                     help="which monitor to use for full screen (0 = first)")
+    run.add_argument("--share", action="store_true",
+                     help="telehealth: a client window to share and a separate control window")
+    run.add_argument("--no-audio", action="store_true", help="picture only")
+    run.add_argument("--speed", type=_number, metavar="HZ", help="override the profile's speed")
+    length = run.add_mutually_exclusive_group()
+    length.add_argument("--passes", type=_positive_int, metavar="N", help="passes per set")
+    length.add_argument("--seconds", type=_number, metavar="S", help="seconds per set")
+    run.add_argument("--autostart", action="store_true", help="start the first set at once")
+    run.add_argument("--exit-after-set", action="store_true",
+                     help="quit when the first set is back at rest (demos and tests)")
+
+    tap = commands.add_parser("tap", help="auditory tapping from the terminal, no screen needed")
+    profile_option(tap, "tapping")
+    tap.add_argument("--sets", type=_positive_int, default=1, metavar="N")
+    tap.add_argument("--pause", type=_seconds, default=20.0, metavar="S",
+                     help="seconds between sets (default 20)")
+    tap.add_argument("--speed", type=_number, metavar="HZ")
+    tap_length = tap.add_mutually_exclusive_group()
+    tap_length.add_argument("--passes", type=_positive_int, metavar="N")
+    tap_length.add_argument("--seconds", type=_number, metavar="S")
+
+    export = commands.add_parser("export-audio", help="write sets of tones to a WAV file")
+    export.add_argument("out", type=Path, metavar="OUT.wav")
+    profile_option(export, "tapping")
+    export.add_argument("--sets", type=_positive_int, default=1, metavar="N")
+    export.add_argument("--pause", type=_seconds, default=20.0, metavar="S",
+                        help="seconds of silence between sets (default 20)")
+    export.add_argument("--speed", type=_number, metavar="HZ")
+    export_length = export.add_mutually_exclusive_group()
+    export_length.add_argument("--passes", type=_positive_int, metavar="N")
+    export_length.add_argument("--seconds", type=_number, metavar="S",
+                               help="length of each set in seconds")
+    export.add_argument("--force", action="store_true", help="overwrite OUT.wav if it exists")
+
+    profiles = commands.add_parser("profiles", help="list, show or check profiles")
+    profiles.add_argument("action", nargs="?", default="list",
+                          choices=("list", "show", "check", "keys"))
+    profiles.add_argument("target", nargs="?", metavar="NAME|FILE")
+
+    doctor = commands.add_parser("doctor", help="check displays, sound and timing")
+    doctor.add_argument("--lr", action="store_true", help="left/right check in the headphones")
+
+    calibrate = commands.add_parser("calibrate", help="line up sound and picture (Bluetooth)")
+    profile_option(calibrate, DEFAULT_PROFILE)
+    calibrate.add_argument("--window", type=_window_size, metavar="WxH")
+    return parser
+
+
+def load_profile(args: argparse.Namespace) -> object:
+    """The profile named by -p, with --speed/--passes/--seconds applied."""
+    profile = Library.discover().load(args.profile)
+    return with_overrides(profile, speed_hz=getattr(args, "speed", None),
+                          passes=getattr(args, "passes", None),
+                          seconds=getattr(args, "seconds", None))
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    library = Library.discover()
+    if args.action == "list":
+        print(f"{'':2}{'profile':10} {'speed':>7} {'passes/min':>10}  {'set':>10}  description")
+        for number, name in enumerate(library.names(), start=1):
+            p = library.load(name)
+            key = str(number) if number <= 9 else " "
+            print(f"{key:2}{name:10} {p.motion.speed_hz:5.2f}Hz {p.passes_per_minute:10.0f}  "
+                  f"{p.length.describe():>10}  {p.description}")
+        return EXIT_OK
+    if args.action == "keys":
+        for key, allowed, _unit, doc in reference_rows():
+            print(f"{key:18} {allowed:48} {doc}")
+        return EXIT_OK
+    if not args.target:
+        raise UsageError(f"bls profiles {args.action}: needs a profile "
+                         f"{'file' if args.action == 'check' else 'name'}")
+    if args.action == "check":
+        if not Path(args.target).is_file():
+            raise UsageError(f"{args.target}: no such file")
+        profile = library.load(str(Path(args.target)))
+        print(f"{args.target}: ok ({profile.name}, {profile.motion.speed_hz:g} Hz, "
+              f"{profile.length.describe()})")
+        return EXIT_OK
+    profile = library.load(args.target)
+    print(format_profile(profile))
+    return EXIT_OK
+
+
+def format_profile(profile: object) -> str:
+    from bls.core.profile import Profile
+
+    assert isinstance(profile, Profile)
+    m, s, t, a = profile.motion, profile.length, profile.target, profile.audio
+
+    def hex_color(rgb: tuple[int, int, int]) -> str:
+        return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+    lines = [
+        f"# {profile.name} ({profile.source})",
+        f"# {profile.description}" if profile.description else None,
+        "[motion]",
+        f'path = "{m.path}"',
+        f"speed = {m.speed_hz:g}   # Hz = {profile.passes_per_minute:g} passes per minute",
+        f"max_speed = {m.max_speed_hz:g}",
+        f'easing = "{m.easing}"',
+        f"dwell = {m.dwell_s:g}",
+        f"amplitude = {m.amplitude:g}",
+        "[set]",
+        f"passes = {s.passes}" if s.passes is not None else f"seconds = {s.seconds:g}",
+        "[target]",
+        f'shape = "{t.shape}"',
+        f"size = {t.size:g}",
+        f'color = "{hex_color(t.color)}"',
+        f'background = "{hex_color(t.background)}"',
+        f'image = "{t.image}"' if t.image else None,
+        f"trail = {t.trail_s:g}",
+        "[audio]",
+        f'tone = "{a.tone}"',
+        f"frequency = {a.frequency_hz:g}",
+        f"duration = {a.duration_s:g}",
+        f"volume = {a.volume:g}",
+        f'pan = "{a.pan}"',
+        f"crossfeed = {a.crossfeed:g}",
+    ]
+    return "\n".join(line for line in lines if line is not None)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from bls.core.profile import Profile
+    from bls.export import export_audio, terminal_progress
+
+    profile = load_profile(args)
+    assert isinstance(profile, Profile)
+    if args.out.suffix.lower() != ".wav":
+        raise UsageError(f"{args.out}: the output must be a .wav file")
+    started = time.perf_counter()
+    show = terminal_progress(f"writing {args.out}") if sys.stderr.isatty() else None
+    summary = export_audio(args.out, profile, args.sets, args.pause, force=args.force,
+                           progress=show)
+    elapsed = time.perf_counter() - started
+    minutes, seconds = divmod(summary.seconds, 60)
+    print(f"{summary.path}: {int(minutes)}:{seconds:04.1f} of audio, {summary.sets} set(s) of "
+          f"{profile.length.describe()} at {profile.motion.speed_hz:g} Hz, {summary.tones} tones, "
+          f"48 kHz stereo (written in {elapsed:.1f} s)")
+    return EXIT_OK
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "profiles":
+        return cmd_profiles(args)
+    if command == "export-audio":
+        return cmd_export(args)
+    if command == "run":
+        from bls.app import run_command
+
+        return run_command(args, load_profile(args))
+    if command == "tap":
+        from bls.tap import tap_command
+
+        return tap_command(args, load_profile(args))
+    if command == "doctor":
+        from bls.doctor import doctor_command
+
+        return doctor_command(args)
+    if command == "calibrate":
+        from bls.calibrate import calibrate_command
+
+        return calibrate_command(args, load_profile(args))
+    raise UsageError(f"unknown command {command!r}; allowed: {', '.join(SUBCOMMANDS)}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    # `bls` alone, or `bls -p slow`, means `bls run ...`.
+    if not arguments or (arguments[0].startswith("-")
+                         and arguments[0] not in ("-h", "--help", "--version")):
+        arguments.insert(0, "run")
+    try:
+        args = build_parser().parse_args(arguments)
+        return _dispatch(args)
+    except SystemExit as stop:
+        return int(stop.code or 0) if isinstance(stop.code, int | None) else EXIT_USAGE
+    except (ProfileError, UsageError) as error:
+        sys.stderr.write(f"bls: {error}\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        sys.stderr.write("bls: interrupted\n")
+        return 130
+    except _user_errors() as error:
+        sys.stderr.write(f"bls: {error}\n")
+        return EXIT_USAGE
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Errors from shell modules that are the user's to fix (they print as one line)."""
+    from bls.export import ExportError
+    from bls.sounds import SoundFileError
+
+    return (ExportError, SoundFileError)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
