@@ -1,0 +1,165 @@
+"""Read the displays pygame sees, and run the frame-timing self-test in a window.
+
+Shell code: the only doctor module that touches pygame's display. `parse_screens` and
+`analyse_frame_times` are pure and tested on their own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import statistics
+import time
+from collections.abc import Callable, Iterator, Sequence
+from types import ModuleType
+
+from bls.clock import Clock
+from bls.doctor.facts import HEADLESS_DRIVERS, DisplayFacts, FrameTest, Screen
+
+FALLBACK_REFRESH_HZ = 60
+TEST_WINDOW_MAX = (1920, 1080)  # the test window: the desktop size, at most this
+LATE_FACTOR = 1.5  # a frame interval longer than this many periods means a frame was missed
+
+
+def parse_screens(sizes: Sequence[tuple[int, int]],
+                  refresh_rates: Sequence[int] | None) -> tuple[Screen, ...]:
+    """Screens from pygame.display.get_desktop_sizes() and get_desktop_refresh_rates()."""
+    rates = list(refresh_rates or [])
+    return tuple(Screen(i, int(w), int(h), int(rates[i]) if i < len(rates) and rates[i] else 0)
+                 for i, (w, h) in enumerate(sizes))
+
+
+def no_display_reason(driver: str, environ: dict[str, str] | os._Environ[str]) -> str:
+    if environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return f"SDL video driver is {driver!r}"
+    return f"DISPLAY is not set; SDL video driver is {driver!r}"
+
+
+@contextlib.contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Hide what C libraries print on fd 2 while SDL looks for a display ("error:
+    XDG_RUNTIME_DIR is invalid" from the Wayland client, which tells the user nothing)."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def probe_display(pygame: ModuleType) -> DisplayFacts:
+    """The video driver and the screens; opens no window. Never raises."""
+    try:
+        with _quiet_stderr():
+            pygame.display.init()
+        driver = str(pygame.display.get_driver())
+    except Exception as error:  # pygame.error: no video device, bad SDL_VIDEODRIVER, ...
+        return DisplayFacts("", problem=str(error) or "SDL could not start video")
+    if driver in HEADLESS_DRIVERS:
+        return DisplayFacts(driver, problem=no_display_reason(driver, os.environ))
+    try:
+        sizes = pygame.display.get_desktop_sizes()
+        get_rates = getattr(pygame.display, "get_desktop_refresh_rates", None)
+        rates = get_rates() if get_rates is not None else None
+    except Exception as error:
+        return DisplayFacts(driver, problem=f"cannot read the screens: {error}")
+    screens = parse_screens(sizes, rates)
+    return DisplayFacts(driver, screens, problem="" if screens else "no screens reported")
+
+
+def analyse_frame_times(flip_times_s: Sequence[float], period_s: float, seconds: float,
+                        paced_by: str) -> FrameTest:
+    """Late frames from the times each frame was shown: an interval over 1.5 periods means at
+    least one refresh went by without a new frame."""
+    intervals = [b - a for a, b in itertools.pairwise(flip_times_s)]
+    if not intervals:
+        return FrameTest(seconds, period_s, len(flip_times_s), 0, 0.0, 0.0, paced_by,
+                         problem="no frames were shown")
+    late = sum(1 for interval in intervals if interval > LATE_FACTOR * period_s)
+    return FrameTest(seconds, period_s, len(intervals), late, max(intervals),
+                     statistics.median(intervals), paced_by)
+
+
+FrameDrawer = Callable[[object, float], Sequence[object]]
+
+
+def _target_drawer(pygame: ModuleType, surface: object) -> FrameDrawer:
+    """Draws the target as `bls run` does for the default profile; returns the dirty rects."""
+    from bls.core.timeline import SetTimeline
+    from bls.profiles import DEFAULT_PROFILE, Library
+
+    profile = Library.discover().load(DEFAULT_PROFILE)
+    timeline = SetTimeline.begin(0.0, profile.motion, profile.length)
+    width, height = surface.get_size()  # type: ignore[attr-defined]
+    size_px = max(4, round(profile.target.size * height))
+    try:
+        from bls.display.renderer import TargetRenderer
+
+        renderer = TargetRenderer(profile.target, profile.motion.amplitude, (width, height))
+        renderer.draw_full(surface)
+
+        def draw(target_surface: object, t: float) -> Sequence[object]:
+            return renderer.draw_frame(target_surface, timeline.position(t))
+
+        return draw
+    except ImportError:
+        pass
+    background, color = profile.target.background, profile.target.color
+    surface.fill(background)  # type: ignore[attr-defined]
+    previous = [pygame.Rect(0, 0, 0, 0)]
+
+    def draw_fallback(target_surface: object, t: float) -> Sequence[object]:
+        x, y = timeline.position(t)
+        amplitude = profile.motion.amplitude
+        centre = (round(width / 2 * (1 + amplitude * x)), round(height / 2 * (1 - amplitude * y)))
+        target_surface.fill(background, previous[0])  # type: ignore[attr-defined]
+        rect = pygame.draw.circle(target_surface, color, centre, size_px // 2)
+        dirty = [previous[0], rect]
+        previous[0] = rect
+        return dirty
+
+    return draw_fallback
+
+
+def frame_self_test(pygame: ModuleType, facts: DisplayFacts, clock: Clock,
+                    seconds: float = 3.0) -> tuple[FrameTest, bool | None]:
+    """Show the moving target for `seconds` in a window the size of screen 0 (at most 1080p),
+    one frame per refresh, and count late frames. Returns the result and whether vsync is on."""
+    screen = facts.screens[0]
+    refresh_hz = screen.refresh_hz or FALLBACK_REFRESH_HZ
+    period_s = 1.0 / refresh_hz
+    size = (min(screen.width, TEST_WINDOW_MAX[0]), min(screen.height, TEST_WINDOW_MAX[1]))
+    vsync: bool | None
+    try:
+        try:
+            surface = pygame.display.set_mode(size, pygame.NOFRAME, vsync=1)
+            vsync = bool(pygame.display.is_vsync())
+        except pygame.error:  # no vsync on this driver: fall back, and say so
+            surface = pygame.display.set_mode(size, pygame.NOFRAME)
+            vsync = False
+        pygame.display.set_caption("bls doctor: frame test")
+        draw = _target_drawer(pygame, surface)
+        pygame.display.flip()
+        shown: list[float] = []
+        start = clock.now()
+        while (now := clock.now()) - start < seconds:
+            if not vsync:  # pace by the timer: wait for this frame's turn
+                due = start + len(shown) * period_s
+                if due > now:
+                    time.sleep(due - now)
+            pygame.event.pump()
+            dirty = draw(surface, clock.now() - start)
+            pygame.display.update(dirty)
+            shown.append(clock.now())
+    except Exception as error:  # a window that cannot open is the finding, not a crash
+        return FrameTest(seconds, period_s, 0, 0, 0.0, 0.0, "", problem=str(error)), None
+    finally:
+        pygame.display.quit()
+    return analyse_frame_times(shown, period_s, seconds, "vsync" if vsync else "timer"), vsync
