@@ -343,17 +343,24 @@ def with_overrides(profile: Profile, *, speed_hz: float | None = None, passes: i
     if passes is not None and seconds is not None:
         raise ProfileError("command line", "--passes/--seconds", "give one of them, not both")
     motion, length = profile.motion, profile.length
+
+    def check_option(option: str, section: str, key: str, value: Any) -> Any:
+        try:
+            return check_value("command line", section, key, value)
+        except ProfileError as error:
+            raise ProfileError("command line", option, error.message) from None
+
     if speed_hz is not None:
-        speed = check_value("command line", "motion", "speed", speed_hz)
+        speed = check_option("--speed", "motion", "speed", speed_hz)
         if speed > motion.max_speed_hz:
             raise ProfileError("command line", "--speed",
                                f"{speed:g} is above profile {profile.key!r}'s max_speed; "
                                f"allowed: {MIN_SPEED_HZ:g} to {motion.max_speed_hz:g} Hz")
         motion = replace(motion, speed_hz=speed)
     if passes is not None:
-        length = SetLength(check_value("command line", "set", "passes", passes), None)
+        length = SetLength(check_option("--passes", "set", "passes", passes), None)
     if seconds is not None:
-        length = SetLength(None, check_value("command line", "set", "seconds", seconds))
+        length = SetLength(None, check_option("--seconds", "set", "seconds", seconds))
     return replace(profile, motion=motion, length=length)
 
 

@@ -184,8 +184,8 @@ class Synth:
     def _follow_curves(self, timelines: Sequence[SetTimeline], lo: int,
                        hi: int) -> tuple[np.ndarray, np.ndarray]:
         """Per-sample equal-power gains following the target's x over samples [lo, hi)."""
-        step = 64
-        knots = np.arange(lo, hi + step, step)
+        step = 64  # knots on absolute multiples of 64 samples: the same for any block split
+        knots = np.arange(lo - lo % step, hi + step, step)
         xs = np.array([self._x_at(timelines, self.time_of(int(k))) for k in knots])
         x = np.interp(np.arange(lo, hi), knots, xs)
         angle = (np.clip(x, -1, 1) + 1) * (np.pi / 4)
