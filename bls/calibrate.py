@@ -121,7 +121,9 @@ def _run_window(args: argparse.Namespace, profile: Profile,
     if output.problem:
         output.close()
         return f"no sound: {output.problem}"
-    pygame.init()
+    pygame.display.init()  # not pygame.init(): the sound device is bls.audio's business
+    pygame.font.init()
+    output.start()
     try:
         size = args.window or (1280, 720)
         screen = pygame.display.set_mode(size, vsync=1)

@@ -1,0 +1,226 @@
+"""`bls run --share`: the live session drawn into two windows, one to share and one to control.
+
+Straight-line shell code around the pure Session: read events from both windows, turn keys and
+button clicks into session commands at the audio clock's change time, publish the timelines to the
+sound, then draw the client view for the time its sound is heard (minus the user's calibration
+offset) and the control window's HUD.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+import pygame
+
+from bls.audio import open_output
+from bls.clock import Clock
+from bls.controls import KEY_HELP, SPEED_STEP_HZ, Action, Controller, Kind, action_for
+from bls.core.profile import Profile, with_overrides
+from bls.core.session import Session, State
+from bls.profiles import DEFAULT_PROFILE, Library
+from bls.settings import SettingsError, load_settings
+from bls.share.layout import (
+    CLIENT_SIZE_PX,
+    CONTROL_SIZE_PX,
+    SHARE_MAX_SPEED_HZ,
+    Button,
+    button_at,
+    client_window_position,
+    control_buttons,
+    control_window_position,
+    for_sharing,
+    trail_points,
+)
+from bls.share.windows import ClientView, ControlView
+
+SHARE_PROFILE = "share"
+FRAME_RATE_HZ = 60  # no vsync on a window surface: pace the loop, positions come from the clock
+
+# The control window's buttons as the live session's actions ("lr_check" is handled here).
+BUTTON_ACTIONS: dict[str, Action] = {
+    "toggle": Action(Kind.TOGGLE),
+    "faster": Action(Kind.SPEED, +SPEED_STEP_HZ),
+    "slower": Action(Kind.SPEED, -SPEED_STEP_HZ),
+    "quit": Action(Kind.QUIT),
+}
+# Keys that mean something only with one full-screen window; in share mode they do nothing.
+IGNORED_KINDS = (Kind.HUD, Kind.FULLSCREEN)
+
+
+def share_profile(args: argparse.Namespace, profile: Profile, library: Library) -> Profile:
+    """The profile to share: `share` unless -p named another, capped at SHARE_MAX_SPEED_HZ."""
+    if getattr(args, "profile", DEFAULT_PROFILE) == DEFAULT_PROFILE:
+        profile = with_overrides(library.load(SHARE_PROFILE),
+                                 speed_hz=getattr(args, "speed", None),
+                                 passes=getattr(args, "passes", None),
+                                 seconds=getattr(args, "seconds", None))
+    return for_sharing(profile)
+
+
+def run_share(args: argparse.Namespace, profile: Profile) -> int:
+    """Open the client view and the control window and run sets until Esc; 0 on a normal end."""
+    library = Library.discover()
+    profile = share_profile(args, profile, library)
+    try:
+        offset_s = load_settings().audio_offset_s
+    except SettingsError as error:
+        sys.stderr.write(f"bls: {error}; using no audio offset\n")
+        offset_s = 0.0
+    clock = Clock()
+    output = open_output(profile.audio, enabled=not getattr(args, "no_audio", False), clock=clock)
+    if output.problem:
+        sys.stderr.write(f"bls: {output.problem}\n")
+    pygame.display.init()  # not pygame.init(): the sound device is bls.audio's business
+    pygame.font.init()
+    try:
+        return _loop(args, profile, library, clock, output, offset_s)
+    finally:
+        output.close()
+        pygame.quit()
+
+
+def _loop(args: argparse.Namespace, profile: Profile, library: Library, clock: Clock,
+          output: object, offset_s: float) -> int:
+    client_size: tuple[int, int] = tuple(args.window) if getattr(args, "window", None) \
+        else CLIENT_SIZE_PX  # type: ignore[assignment]
+    screens = pygame.display.get_desktop_sizes()
+    screen = screens[min(max(getattr(args, "display", 0), 0), len(screens) - 1)] if screens \
+        else None
+    client_pos = client_window_position(client_size, screen)
+    client = ClientView(profile, client_size, client_pos)
+    control = ControlView(CONTROL_SIZE_PX, control_window_position(
+        client_pos, client_size, CONTROL_SIZE_PX, screen))
+    names = library.names()
+    loaders: list[Callable[[], Profile]] = [
+        (lambda name=name: for_sharing(library.load(name))) for name in names[:9]]
+    session = Session(profile)
+    in_use = [profile]
+
+    def switched(chosen: Profile) -> None:
+        in_use[0] = chosen
+        client.use_profile(chosen)
+
+    controller = Controller(session, output, clock.now,  # type: ignore[arg-type]
+                            profiles=loaders, on_profile=switched)
+    output.start()  # type: ignore[attr-defined]
+    if getattr(args, "autostart", False):
+        controller.apply(Action(Kind.TOGGLE))
+    output.publish(session.timelines())  # type: ignore[attr-defined]
+    pacer = pygame.time.Clock()
+    hovered: str | None = None
+    while True:
+        for event in pygame.event.get():
+            window = getattr(event, "window", None)
+            pressed: str | None = None
+            if event.type in (pygame.QUIT, pygame.WINDOWCLOSE):
+                return 0
+            if event.type == pygame.KEYDOWN and event.key == pygame.K_l:
+                pressed = "lr_check"
+            elif event.type in (pygame.KEYDOWN, pygame.MOUSEWHEEL):
+                action = action_for(event)  # clicks are the buttons' job here
+                if action is not None and action.kind not in IGNORED_KINDS:
+                    _apply(controller, action, session, clock, output)
+            elif event.type == pygame.MOUSEBUTTONDOWN and event.button == 1 \
+                    and window is control.window:
+                over = button_at(_buttons(control, names, session, clock, output), event.pos)
+                pressed = over.action if over is not None else None
+            elif event.type == pygame.MOUSEMOTION and window is control.window:
+                over = button_at(_buttons(control, names, session, clock, output), event.pos)
+                hovered = over.action if over is not None else None
+            elif event.type == pygame.WINDOWENTER:
+                # The shared window never shows the pointer; the control window always does.
+                pygame.mouse.set_visible(window is not client.window)
+            elif event.type == pygame.WINDOWLEAVE:
+                pygame.mouse.set_visible(True)
+                if window is control.window:
+                    hovered = None
+            elif event.type == pygame.WINDOWSIZECHANGED and window is client.window:
+                client.resized()
+            elif event.type == pygame.WINDOWEXPOSED and window is client.window:
+                client.exposed()
+            if pressed == "lr_check":
+                controller.view.message = _lr_check(session, output, clock)
+            elif pressed is not None and pressed.startswith("profile:"):
+                controller.apply(Action(Kind.PROFILE, int(pressed.split(":", 1)[1])))
+            elif pressed is not None:
+                _apply(controller, BUTTON_ACTIONS[pressed], session, clock, output)
+            if controller.quit:
+                return 0
+
+        picture_t = output.heard_time(clock.now()) - offset_s  # type: ignore[attr-defined]
+        profile = in_use[0]
+        client.show(session.position(picture_t),
+                    trail_points(session.position, picture_t, profile.target.trail_s))
+        lines = ([f"{key}: {meaning}" for key, meaning in (*KEY_HELP, ("L", "left/right check"))]
+                 if controller.view.help else
+                 _hud_lines(session, profile, picture_t, output, offset_s, client,
+                            controller.view.message))
+        control.show(lines, _buttons(control, names, session, clock, output), hovered)
+        ended = session.tick(picture_t)
+        if ended is not None and getattr(args, "exit_after_set", False):
+            return 0
+        pacer.tick(FRAME_RATE_HZ)
+
+
+def _apply(controller: Controller, action: Action, session: Session, clock: Clock,
+           output: object) -> None:
+    before = session.speed_hz
+    controller.view.message = ""
+    controller.apply(action)
+    if action.kind is Kind.SPEED and action.amount > 0 and session.speed_hz == before:
+        controller.view.message = (f"{before:g} Hz is the most this profile allows "
+                                   f"(share mode: at most {SHARE_MAX_SPEED_HZ:g} Hz)")
+
+
+def _busy(session: Session, clock: Clock, output: object) -> bool:
+    t = output.heard_time(clock.now())  # type: ignore[attr-defined]
+    return session.state(t) is State.RUNNING or session.is_queued(t)
+
+
+def _buttons(control: ControlView, names: list[str], session: Session, clock: Clock,
+             output: object) -> tuple[Button, ...]:
+    return control_buttons(control.size, names, _busy(session, clock, output))
+
+
+def _lr_check(session: Session, output: object, clock: Clock) -> str:
+    """A left tone then a right tone, named on the control window; only between sets."""
+    t = output.change_time(clock.now())  # type: ignore[attr-defined]
+    if session.state(t) is not State.IDLE:
+        return "L/R check: stop the set first"
+    try:
+        from bls.audio.lr_check import run_lr_check
+    except ImportError:
+        return "L/R check is not available in this version"
+    return str(run_lr_check(output, t) or "L/R check: left tone, then right tone")
+
+
+def _hud_lines(session: Session, profile: Profile, picture_t: float, output: object,
+               offset_s: float, client: ClientView, message: str) -> list[str]:
+    state = session.state(picture_t)
+    speed = session.speed_hz
+    if state is State.RUNNING:
+        where = (f"running: pass {session.passes_done(picture_t)} "
+                 f"of {session.total_passes(picture_t)}")
+    elif state is State.ENDING:
+        where = "gliding home"
+    else:
+        where = f"at rest: Space starts a set of {session.total_passes()} passes"
+    problem = output.problem  # type: ignore[attr-defined]
+    latency_ms = round(output.latency_s * 1000)  # type: ignore[attr-defined]
+    backend = output.backend  # type: ignore[attr-defined]
+    sound = (f"sound: {problem}" if problem else "sound: off (--no-audio)" if backend == "none" else
+             f"sound: {backend}, {latency_ms} ms latency, "
+             f"offset {round(offset_s * 1000)} ms (bls calibrate)")
+    width, height = client.window.size
+    lines = [
+        f"{profile.name}: {speed:.2f} Hz = {120 * speed:.0f} passes/min",
+        where,
+        sound,
+        f"Share only the window '{client.window.title}' ({width}x{height}).",
+        "Keys work in either window. ? shows them all.",
+    ]
+    if message:
+        lines.append(message)
+    return lines
