@@ -79,43 +79,60 @@ def probe_portaudio(sd: ModuleType) -> AudioFacts:
 
 
 def probe_sdl(pygame: ModuleType, portaudio_problem: str) -> AudioFacts:
-    """Facts from SDL's audio, the fallback when PortAudio cannot be loaded."""
+    """Facts from SDL's audio, which bls uses when PortAudio cannot play."""
     version = ".".join(str(part) for part in pygame.get_sdl_version())
     try:
+        from pygame import _sdl2  # type: ignore[attr-defined]
         from pygame._sdl2 import audio as sdl_audio  # type: ignore[import-not-found]
 
-        pygame.mixer.pre_init(TEST_RATE_HZ, -16, 2)
-        pygame.init()
+        _sdl2.init_subsystem(_sdl2.INIT_AUDIO)
         names = [str(name) for name in sdl_audio.get_audio_device_names(False)]
-    except Exception as error:  # SDL raises plain pygame.error with no device
+    except Exception as error:  # SDL raises its own error type when no audio driver works
         return AudioFacts("sdl", version, (), portaudio_problem,
-                          problem=f"no sound output device found ({error})")
+                          problem=f"no sound output device found (SDL: {error})")
     devices = tuple(OutputDevice(i, name, "SDL", 2, 0.0, 0.0, is_default=i == 0)
                     for i, name in enumerate(names))
     problem = "" if devices else "no sound output device found"
     return AudioFacts("sdl", version, devices, portaudio_problem, problem)
 
 
+def _import_pygame(importer: Importer) -> ModuleType | None:
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    try:
+        return importer("pygame")
+    except ImportError:
+        return None
+
+
 def probe_audio(importer: Importer = importlib.import_module) -> AudioFacts:
-    """PortAudio's devices when sounddevice loads, else SDL's; never raises."""
+    """What `bls run` will play through: PortAudio's devices, else SDL's (as `open_output`
+    chooses). Never raises."""
     try:
         sd = importer("sounddevice")
     except OSError as error:  # sounddevice raises OSError when libportaudio is missing
         portaudio_problem = "PortAudio library not found" if "PortAudio" in str(error) \
             else str(error)
+        portaudio = None
     except ImportError:
         portaudio_problem = "the sounddevice package is not installed"
+        portaudio = None
     else:
         try:
-            return probe_portaudio(sd)
+            portaudio = probe_portaudio(sd)
         except Exception as error:  # PortAudio can fail to initialise on a broken setup
-            return AudioFacts("portaudio", "", (), problem=f"PortAudio failed: {error}")
-    try:
-        os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
-        pygame = importer("pygame")
-    except ImportError:
-        return AudioFacts("", "", (), portaudio_problem, problem="no audio library could load")
-    return probe_sdl(pygame, portaudio_problem)
+            portaudio = AudioFacts("portaudio", "", (), problem=f"PortAudio failed: {error}")
+        if portaudio.devices:
+            return portaudio
+        portaudio_problem = "PortAudio sees no output device"
+    pygame = _import_pygame(importer)
+    sdl = probe_sdl(pygame, portaudio_problem) if pygame is not None else None
+    if sdl is not None and sdl.devices:
+        return sdl
+    if portaudio is not None:
+        return portaudio
+    if sdl is not None:
+        return sdl
+    return AudioFacts("", "", (), portaudio_problem, problem="no audio library could load")
 
 
 def audio_self_test(facts: AudioFacts, clock: Clock, seconds: float = 2.0,

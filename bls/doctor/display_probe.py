@@ -103,6 +103,7 @@ def _target_drawer(pygame: ModuleType, surface: object) -> FrameDrawer:
         from bls.display.renderer import TargetRenderer
 
         renderer = TargetRenderer(profile.target, profile.motion.amplitude, (width, height))
+        renderer.prepare(surface)
         renderer.draw_full(surface)
 
         def draw(target_surface: object, t: float) -> Sequence[object]:

@@ -87,9 +87,13 @@ def advice(findings: Findings) -> list[str]:
         for screen in slow:
             tips.append(f"screen {screen.index} refreshes at {screen.refresh_hz} Hz, so motion "
                         "looks jerky: choose a 60 Hz mode in the display settings")
-    if audio.backend == "sdl" or (not audio.backend and audio.portaudio_problem):
+    if "library not found" in audio.portaudio_problem:
         tips.append("install libportaudio2 (Debian/Ubuntu: sudo apt-get install libportaudio2; "
                     "macOS: brew install portaudio) so bls can time sound to the sample")
+    elif audio.backend == "sdl" and audio.devices:
+        tips.append(f"{audio.portaudio_problem}, so bls plays through SDL, whose timing is "
+                    "estimated: on Linux install libasound2-plugins so PortAudio reaches "
+                    "PulseAudio/PipeWire")
     if audio.problem or not audio.devices:
         tips.append("no sound output: plug in headphones or speakers and start the sound server "
                     "(pulseaudio --start, or systemctl --user start pipewire-pulse); "
