@@ -25,7 +25,7 @@ class GainRamp:
         self._curve = np.zeros(max_frames, dtype=np.float32)
         self.start_gain = float(initial)
         self.target = float(initial)
-        self.start_n = 0
+        self.start_n = -self.ramp_frames  # steady at `initial` from sample 0
 
     def value_at(self, n: int) -> float:
         """The gain at sample n under the current ramp."""
