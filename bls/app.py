@@ -1,0 +1,299 @@
+"""`bls run`: the live session in the office. Full screen, Space starts a set, Esc quits.
+
+Rules: one straight loop. Each frame is drawn for the predicted time of its flip, read on the
+audio's clock (`output.heard_time(flip) - calibration offset`), so a late frame never changes
+speed and the tone is heard as the target is seen at the end. Input is applied at the audio's
+change time (see `bls.controls`). Only the target's old and new areas are updated, plus the HUD
+when its text changes. No sound device: picture only, said once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # stdout is for bls's own lines
+
+import pygame
+
+from bls.clock import Clock
+from bls.controls import KEY_HELP, Action, Controller, Kind
+from bls.core.profile import Profile
+from bls.core.session import Session, SetEnded, State
+from bls.core.timeline import Point
+from bls.display.frames import FrameTimer
+from bls.display.hud import Panel, hud_corner
+from bls.display.renderer import TargetRenderer
+from bls.display.window import DisplayError, Window, open_window
+from bls.profiles import Library
+from bls.settings import SettingsError, load_settings
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+WINDOWED_SIZE_PX = (1280, 720)  # F from full screen when no --window was given
+TRAIL_COPIES = 6
+PROBLEM_CHECK_S = 1.0  # how often to ask the audio whether it is still well
+FRAME_LOG_ENV = "BLS_FRAME_LOG"  # path: write one line per frame at exit (tests, measurement)
+
+
+def say(line: str) -> None:
+    """One line for the user on stdout (flushed: tests and logs read it as it happens)."""
+    print(f"bls: {line}", flush=True)
+
+
+def run_command(args: argparse.Namespace, profile: Profile) -> int:
+    if getattr(args, "share", False):
+        from bls.share import run_share
+
+        return run_share(args, profile)
+    from bls.audio import open_output
+
+    try:
+        offset_s = load_settings().audio_offset_s
+    except SettingsError as error:
+        sys.stderr.write(f"bls: {error}; using no audio offset\n")
+        offset_s = 0.0
+    clock = Clock()
+    output = open_output(profile.audio, enabled=not args.no_audio, clock=clock)
+    try:
+        try:
+            window = open_window(size_px=args.window, display_index=args.display)
+        except DisplayError as error:
+            sys.stderr.write(f"bls: {error}\n")
+            return EXIT_USAGE
+        except pygame.error as error:
+            sys.stderr.write(f"bls: cannot open a window: {error}\n")
+            return EXIT_FAILURE
+        output.start()
+        if output.problem:
+            say(output.problem)
+        if window.note:
+            say(window.note)
+        live = LiveSession(args, profile, window, output, clock, offset_s)
+        return live.run()
+    finally:
+        output.close()
+        pygame.quit()
+
+
+@dataclass
+class FrameRecord:
+    flip_s: float  # wall clock (Clock.now) when the update returned
+    shown_s: float  # timeline time the frame shows
+    x: float
+    y: float
+    state: str
+    set_number: int
+
+
+class LiveSession:
+    """The window, the target, the HUD and the loop that feeds them from the session."""
+
+    def __init__(self, args: argparse.Namespace, profile: Profile, window: Window,
+                 output: object, clock: Clock, offset_s: float) -> None:
+        self.args = args
+        self.window = window
+        self.output = output
+        self.clock = clock
+        self.offset_s = offset_s
+        library = Library.discover()
+        loaders: list[Callable[[], Profile]] = [
+            (lambda name=name: library.load(name)) for name in library.names()[:9]]
+        self.session = Session(profile)
+        self.controller = Controller(self.session, output, clock.now,  # type: ignore[arg-type]
+                                     profiles=loaders, on_profile=self._use_profile)
+        self.timer = FrameTimer(window.period_s)
+        self.paced = not window.vsync
+        self.records: list[FrameRecord] | None = [] if os.environ.get(FRAME_LOG_ENV) else None
+        self._problem_shown = getattr(output, "problem", None)
+        self._next_problem_check = 0.0
+        self._started_sets = 0
+        self._fullscreen_toggles = 0
+        self._build_picture()
+
+    # -- picture ----------------------------------------------------------------------------
+
+    def _build_picture(self) -> None:
+        """Renderer and panels for the current window and profile, and a full redraw."""
+        profile = self.session.profile
+        surface = self.window.surface
+        self.renderer = TargetRenderer(profile.target, profile.motion.amplitude,
+                                       self.window.size_px)
+        self.renderer.prepare(surface)
+        if self.renderer.problem:
+            say(self.renderer.problem)
+        self.hud = Panel(self.window.size_px, hud_corner(profile.motion.path),
+                         profile.target.background)
+        self.help = Panel(self.window.size_px, "bottom-centre", profile.target.background)
+        self._full_redraw = True
+
+    def _use_profile(self, profile: Profile) -> None:
+        self._build_picture()
+
+    def _toggle_fullscreen(self) -> None:
+        going_full = not self.window.fullscreen
+        size = None if going_full else (self.args.window or WINDOWED_SIZE_PX)
+        self.window = open_window(size_px=size, display_index=self.window.display_index,
+                                  vsync=not self.paced)
+        self.timer.resync()
+        self._build_picture()
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> int:
+        output = self.output
+        output.publish(self.session.timelines())  # type: ignore[attr-defined]
+        if self.args.autostart:
+            self.controller.apply(Action(Kind.TOGGLE))
+        say(self._opening_line())
+        try:
+            while not self.controller.quit:
+                ended = self._frame()
+                if ended is not None and self.args.exit_after_set:
+                    break
+        finally:
+            say(self.timer.stats().summary())
+            self._write_frame_log()
+        return EXIT_OK
+
+    def _frame(self) -> SetEnded | None:
+        clock, session, view = self.clock, self.session, self.controller.view
+        for event in pygame.event.get():
+            if event.type in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE):
+                self._full_redraw = True
+            self.controller.handle(event)
+            if self.controller.quit:
+                return None  # Esc: quit at once, without drawing another frame
+        if view.fullscreen_toggles != self._fullscreen_toggles:
+            self._fullscreen_toggles = view.fullscreen_toggles
+            self._toggle_fullscreen()
+        work_start = clock.now()
+        flip_at = self.timer.next_flip(work_start)
+        shown = self.output.heard_time(flip_at) - self.offset_s  # type: ignore[attr-defined]
+        ended = session.tick(shown)
+        self._report_sets(shown, ended)
+        self._check_audio(work_start)
+
+        surface = self.window.surface
+        position = session.position(shown)
+        trail = self._trail(shown)
+        if self._full_redraw:
+            self.renderer.draw_full(surface)
+            self.renderer.draw_frame(surface, position, trail)
+            rects = [surface.get_rect()]
+        else:
+            rects = self.renderer.draw_frame(surface, position, trail)
+        force = self._full_redraw
+        rects += self.hud.draw(surface, self._hud_lines(shown) if view.hud else (),
+                               force=force or self.hud.touches(rects))
+        help_lines = [f"{keys}:  {what}" for keys, what in KEY_HELP] if view.help else []
+        rects += self.help.draw(surface, help_lines, force=force or self.help.touches(rects))
+        self._full_redraw = False
+        cost = clock.now() - work_start
+
+        if self.paced or not rects:
+            # No vsync to wait on: start the update so that it completes at the predicted flip.
+            wait = flip_at - self.timer.present_estimate_s() - clock.now()
+            if wait > 0:
+                time.sleep(wait)
+        present_start = clock.now()
+        if rects:
+            pygame.display.update(rects)
+        flip_s = clock.now()
+        self.timer.flipped(flip_s, cost, flip_s - present_start)
+        if not self.paced and self.timer.vsync_paces() is False:
+            self.paced = True
+            say("vsync: flips do not wait for the display here; timing frames with the clock")
+            self.window = open_window(size_px=None if self.window.fullscreen
+                                      else self.window.size_px,
+                                      display_index=self.window.display_index, vsync=False)
+            self.timer.resync()
+            self._build_picture()
+        if self.records is not None:
+            self.records.append(FrameRecord(flip_s, shown, position[0], position[1],
+                                            session.state(shown).value, session.set_number))
+        return ended
+
+    def _trail(self, shown: float) -> tuple[Point, ...]:
+        trail_s = self.session.profile.target.trail_s
+        if trail_s <= 0 or self.session.state(shown) is State.IDLE:
+            return ()
+        step = trail_s / TRAIL_COPIES
+        return tuple(self.session.position(shown - k * step) for k in range(TRAIL_COPIES, 0, -1))
+
+    # -- words ------------------------------------------------------------------------------
+
+    def _opening_line(self) -> str:
+        window, profile = self.window, self.session.profile
+        where = (f"full screen on display {window.display_index}" if window.fullscreen
+                 else "window")
+        timing = "vsync" if not self.paced else "clock-timed frames"
+        backend = getattr(self.output, "backend", "none")
+        latency = getattr(self.output, "latency_s", 0.0) * 1000
+        return (f"{profile.name}: {where} {window.size_px[0]}x{window.size_px[1]} at "
+                f"{window.refresh_hz:.0f} Hz ({timing}); sound {backend}, {latency:.0f} ms; "
+                "Space starts a set, ? shows the keys, Esc quits")
+
+    def _report_sets(self, shown: float, ended: SetEnded | None) -> None:
+        session = self.session
+        if session.set_number > self._started_sets and session.current is not None \
+                and shown >= session.current.start_s:
+            self._started_sets = session.set_number
+            say(f"set {session.set_number} started: {session.total_passes(shown)} passes at "
+                f"{session.current.speed_hz:.2f} Hz")
+        if ended is not None:
+            how = "stopped" if ended.stopped_by_hand else "done"
+            say(f"set {ended.set_number} {how}: {ended.passes_done}/{ended.total_passes} passes, "
+                f"{session.elapsed(shown):.1f} s")
+
+    def _check_audio(self, now: float) -> None:
+        if now < self._next_problem_check:
+            return
+        self._next_problem_check = now + PROBLEM_CHECK_S
+        problem = getattr(self.output, "problem", None)
+        if problem and problem != self._problem_shown:
+            say(problem)
+        self._problem_shown = problem
+
+    def _hud_lines(self, shown: float) -> list[str]:
+        session, view, output = self.session, self.controller.view, self.output
+        profile = session.profile
+        state = session.state(shown)
+        minutes, seconds = divmod(int(session.elapsed(shown)), 60)
+        if session.set_number == 0:
+            progress = "idle: Space starts a set"
+        else:
+            progress = (f"set {session.set_number}  pass {session.passes_done(shown)}/"
+                        f"{session.total_passes(shown)}  {minutes}:{seconds:02d}  {state.value}")
+        problem = getattr(output, "problem", None)
+        if problem:
+            sound = "sound off"
+        else:
+            sound = (f"sound {getattr(output, 'backend', 'none')} "
+                     f"{getattr(output, 'latency_s', 0.0) * 1000:.0f} ms"
+                     f"{'  muted' if view.muted else ''}  volume {view.volume * 100:.0f}%")
+        stats = self.timer
+        lines = [
+            f"{profile.name}  {session.speed_hz:.2f} Hz  {session.passes_per_minute:.0f} "
+            "passes/min",
+            progress,
+            sound,
+            f"late frames {stats.late}",
+        ]
+        if view.message:
+            lines.append(view.message)
+        return lines
+
+    def _write_frame_log(self) -> None:
+        path = os.environ.get(FRAME_LOG_ENV)
+        if not path or self.records is None:
+            return
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write("flip_s shown_s x y state set\n")
+            for r in self.records:
+                handle.write(f"{r.flip_s:.6f} {r.shown_s:.6f} {r.x:.6f} {r.y:.6f} {r.state} "
+                             f"{r.set_number}\n")

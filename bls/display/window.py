@@ -1,0 +1,87 @@
+"""Open the window: full screen at desktop size on display N (no video-mode switch), or W x H.
+
+Rules: ask for vsync; where the system does not give it, open a plain window surface, which
+updates only the rectangles that changed, and say so in one line (`Window.note`). A bad display
+number is the user's to fix (`DisplayError`, one line).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pygame
+
+DEFAULT_REFRESH_HZ = 60.0
+TITLE = "bls"
+
+
+class DisplayError(Exception):
+    """A display that cannot be used as asked, in one printable line."""
+
+
+@dataclass
+class Window:
+    surface: pygame.Surface
+    size_px: tuple[int, int]
+    fullscreen: bool
+    display_index: int
+    vsync: bool  # the flip waits for the display (as far as pygame can tell)
+    refresh_hz: float
+    note: str | None = None  # one line to print when something fell back
+
+    @property
+    def period_s(self) -> float:
+        return 1.0 / self.refresh_hz
+
+
+def display_count() -> int:
+    return pygame.display.get_num_displays()
+
+
+def refresh_rate(display_index: int) -> float:
+    """The desktop refresh rate of a display, or 60 Hz when the system does not say."""
+    try:
+        rates = pygame.display.get_desktop_refresh_rates()
+    except (pygame.error, AttributeError):
+        return DEFAULT_REFRESH_HZ
+    rate = rates[display_index] if display_index < len(rates) else 0
+    return float(rate) if rate and rate > 0 else DEFAULT_REFRESH_HZ
+
+
+def open_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
+                vsync: bool = True) -> Window:
+    """Full screen (size_px None) or a window; vsync if the system gives it."""
+    pygame.display.init()
+    count = display_count()
+    if not 0 <= display_index < count:
+        raise DisplayError(f"--display {display_index}: this computer has {count} display(s), "
+                           f"numbered 0 to {count - 1}")
+    fullscreen = size_px is None
+    if fullscreen:
+        # Desktop size: pygame then uses SDL's desktop full screen, with no mode switch.
+        size = pygame.display.get_desktop_sizes()[display_index]
+        flags = pygame.FULLSCREEN | pygame.NOFRAME
+    else:
+        assert size_px is not None
+        size, flags = size_px, 0
+    pygame.display.set_caption(TITLE)
+    note = None
+    surface = None
+    if vsync:
+        os.environ.pop("SDL_FRAMEBUFFER_ACCELERATION", None)
+        try:
+            surface = pygame.display.set_mode(size, flags, display=display_index, vsync=1)
+            if not pygame.display.is_vsync():
+                note = "vsync: not available on this display; timing frames with the clock"
+                surface = None
+        except pygame.error as error:
+            note = f"vsync: not available ({error}); timing frames with the clock"
+    if surface is None:
+        # Without vsync, the plain X11/Win32/Cocoa window surface updates only what changed.
+        os.environ["SDL_FRAMEBUFFER_ACCELERATION"] = "0"
+        surface = pygame.display.set_mode(size, flags, display=display_index, vsync=0)
+    pygame.mouse.set_visible(not fullscreen)
+    return Window(surface=surface, size_px=surface.get_size(), fullscreen=fullscreen,
+                  display_index=display_index, vsync=note is None and vsync,
+                  refresh_hz=refresh_rate(display_index), note=note)
