@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from bls.audio import AudioOutput, NullOutput, open_output
+from bls.audio import AudioOutput, open_output
 from bls.clock import Clock
 from bls.core.profile import MIN_SPEED_HZ, Profile
 from bls.core.program import plan_sets
@@ -364,7 +364,7 @@ def tap_command(args: argparse.Namespace, profile: Profile, *,
                 clock: Clock | None = None) -> int:
     clock = clock or Clock()
     output = open_output(profile.audio, clock=clock)
-    if isinstance(output, NullOutput):
+    if output.backend == "none":
         sys.stderr.write(no_sound_message(output) + "\n")
         return EXIT_FAILURE
     program = TapProgram(profile, args.sets, args.pause)
