@@ -317,3 +317,49 @@ def test_a_frame_that_misses_a_refresh_is_late() -> None:
 
 def test_screens_without_reported_rates_have_rate_zero() -> None:
     assert display_probe.parse_screens([(800, 600)], None) == (Screen(0, 800, 600, 0),)
+
+
+# --- bls doctor --lr ----------------------------------------------------------------------------
+
+
+class FakeOutput:
+    def __init__(self, backend: str) -> None:
+        self.backend = backend
+        self.closed = False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def run_lr(monkeypatch: pytest.MonkeyPatch, output: FakeOutput,
+           words: list[str]) -> tuple[int, list[str]]:
+    import bls.audio
+    import bls.audio.lr_check
+
+    monkeypatch.setattr(bls.audio, "open_output", lambda audio, clock=None: output)
+
+    def fake_check(out: object, show: Any, clock: object) -> None:
+        for word in words:
+            show(word)
+
+    monkeypatch.setattr(bls.audio.lr_check, "run_lr_check", fake_check)
+    stream = io.StringIO()
+    code = doctor_command(argparse.Namespace(lr=True), clock=ManualClock(), out=stream)
+    return code, stream.getvalue().splitlines()
+
+
+def test_lr_check_shows_each_side_and_exits_0(monkeypatch: pytest.MonkeyPatch) -> None:
+    output = FakeOutput("PortAudio")
+    code, lines = run_lr(monkeypatch, output, ["LEFT", "RIGHT", ""])
+    assert code == 0
+    assert lines[1:] == ["LEFT", "RIGHT"]
+    assert output.closed
+
+
+def test_lr_check_without_sound_says_so_with_a_fix_and_exits_1(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    code, lines = run_lr(monkeypatch, FakeOutput("none"),
+                         ["no sound device: the left/right check needs sound"])
+    assert code == 1
+    assert lines[0] == "no sound device: the left/right check needs sound"
+    assert "pulseaudio --start" in lines[1]
