@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bls.audio import AudioOutput, open_output
+from bls.audio.output import PICTURE_ONLY
 from bls.clock import Clock
 from bls.core.profile import MIN_SPEED_HZ, Profile
 from bls.core.program import plan_sets
@@ -255,7 +256,7 @@ def run_loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI, 
             return EXIT_OK
         problem = output.problem
         if problem is not None:
-            ui.message(f"bls tap: {problem.split(':')[0]}; tapping needs sound")
+            ui.message(f"bls tap: {problem.removesuffix(PICTURE_ONLY)}; tapping needs sound")
             return EXIT_FAILURE
         ui.status(program.status(heard_s))
         for key in ui.wait(TICK_S):

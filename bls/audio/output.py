@@ -26,7 +26,8 @@ MAX_FRAMES = 16_384  # buffers are made for blocks up to this; a larger block st
 FIRST_CALLBACK_S = 2.0  # no callback this long after start: the device is not playing
 STALL_S = 0.5  # no callback this long (beyond the latency) while playing: the device stopped
 CLOSE_WAIT_S = 0.15  # close() waits at most this for the fade-out before it stops the stream
-DEVICE_STOPPED = "sound device stopped: going on with the picture only"
+PICTURE_ONLY = ": going on with the picture only"
+DEVICE_STOPPED = f"sound device stopped{PICTURE_ONLY}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +173,7 @@ class AudioOutput:
         try:
             self._start_stream()
         except Exception as error:  # a device that opened but will not run
-            self._failure = f"sound device failed to start ({_one_line(error)}): going on " \
-                            "with the picture only"
+            self._failure = f"sound device failed to start ({_one_line(error)}){PICTURE_ONLY}"
 
     def close(self) -> None:
         """Fade out (about 20 ms) and release the device; never blocks for long."""

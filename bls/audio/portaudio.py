@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from bls.audio.output import DEVICE_STOPPED, AudioOutput, _one_line
+from bls.audio.output import DEVICE_STOPPED, PICTURE_ONLY, AudioOutput, _one_line
 from bls.clock import Clock
 from bls.core.synth import SAMPLE_RATE, Voice
 
@@ -71,7 +71,7 @@ class PortAudioOutput(AudioOutput):
                 np.add(stereo[:, 0], stereo[:, 1], out=outdata[:, 0])
         except Exception as error:
             outdata.fill(0.0)
-            self._fail(f"sound output failed ({_one_line(error)}): going on with the picture only")
+            self._fail(f"sound output failed ({_one_line(error)}){PICTURE_ONLY}")
             raise self._sd.CallbackAbort from None
 
     def _finished(self) -> None:

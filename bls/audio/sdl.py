@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from bls.audio.output import AudioOutput, _one_line
+from bls.audio.output import PICTURE_ONLY, AudioOutput, _one_line
 from bls.audio.portaudio import BackendUnavailable
 from bls.clock import Clock
 from bls.core.synth import SAMPLE_RATE, Voice
@@ -66,7 +66,7 @@ class SdlOutput(AudioOutput):
             self._render(out, now, now + self.latency_s)
         except Exception as error:
             out.fill(0.0)
-            self._fail(f"sound output failed ({_one_line(error)}): going on with the picture only")
+            self._fail(f"sound output failed ({_one_line(error)}){PICTURE_ONLY}")
 
     def _start_stream(self) -> None:
         self._device.pause(0)

@@ -11,6 +11,7 @@ import pytest
 
 from bls import tap
 from bls.audio import NullOutput
+from bls.audio.output import DEVICE_STOPPED
 from bls.clock import ManualClock
 from bls.core.profile import Profile, SetLength
 from bls.core.program import plan_sets
@@ -181,3 +182,18 @@ def test_ctrl_c_fades_out_and_exits_130_without_a_traceback(
     captured = capsys.readouterr()
     assert captured.err == "bls tap: stopped (Ctrl-C)\n"
     assert "Traceback" not in captured.out
+
+
+def test_a_device_lost_mid_set_ends_tapping_with_one_line(tapping: Profile) -> None:
+    clock = ManualClock(0.0)
+
+    class LosingOutput(RecordingOutput):
+        @property
+        def problem(self) -> str | None:
+            return DEVICE_STOPPED if clock.now() > 2.0 else None
+
+    ui = ScriptedUI(clock)
+    code = run_loop(TapProgram(tapping, 1, 0.0), LosingOutput(clock), clock, ui, autostart=True)
+    assert code == 1
+    assert ui.lines[-1] == "bls tap: sound device stopped; tapping needs sound"
+    assert 2.0 < clock.now() < 2.2
