@@ -79,6 +79,17 @@ def doctor_command(args: argparse.Namespace, *, probes: Probes | None = None,
         stream.write(line + "\n")
         stream.flush()
 
+    try:
+        return _doctor(args, probes, clock, show)
+    except BrokenPipeError:  # `bls doctor | head`: the reader left; stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return report.EXIT_OK
+
+
+def _doctor(args: argparse.Namespace, probes: Probes, clock: Clock,
+            show: Callable[[str], None]) -> int:
+
     if getattr(args, "lr", False):
         return lr_check(clock, show)
 

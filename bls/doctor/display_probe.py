@@ -132,35 +132,48 @@ def _target_drawer(pygame: ModuleType, surface: object) -> FrameDrawer:
 def frame_self_test(pygame: ModuleType, facts: DisplayFacts, clock: Clock,
                     seconds: float = 3.0) -> tuple[FrameTest, bool | None]:
     """Show the moving target for `seconds` in a window the size of screen 0 (at most 1080p),
-    one frame per refresh, and count late frames. Returns the result and whether vsync is on."""
+    opened and paced as `bls run` does: vsync first, and timer-paced frames on a plain window
+    when the flips turn out not to wait for the display. Returns the result and whether vsync
+    really paced the flips."""
+    from bls.display.frames import FrameTimer
+    from bls.display.window import open_window
+
     screen = facts.screens[0]
-    refresh_hz = screen.refresh_hz or FALLBACK_REFRESH_HZ
-    period_s = 1.0 / refresh_hz
     size = (min(screen.width, TEST_WINDOW_MAX[0]), min(screen.height, TEST_WINDOW_MAX[1]))
-    vsync: bool | None
+    period_s = 1.0 / (screen.refresh_hz or FALLBACK_REFRESH_HZ)
     try:
-        try:
-            surface = pygame.display.set_mode(size, pygame.NOFRAME, vsync=1)
-            vsync = bool(pygame.display.is_vsync())
-        except pygame.error:  # no vsync on this driver: fall back, and say so
-            surface = pygame.display.set_mode(size, pygame.NOFRAME)
-            vsync = False
+        window = open_window(size_px=size, vsync=True)
         pygame.display.set_caption("bls doctor: frame test")
-        draw = _target_drawer(pygame, surface)
-        pygame.display.flip()
+        period_s = window.period_s
+        timer = FrameTimer(period_s)
+        paced = not window.vsync
+        draw = _target_drawer(pygame, window.surface)
         shown: list[float] = []
         start = clock.now()
-        while (now := clock.now()) - start < seconds:
-            if not vsync:  # pace by the timer: wait for this frame's turn
-                due = start + len(shown) * period_s
-                if due > now:
-                    time.sleep(due - now)
+        while clock.now() - start < seconds:
             pygame.event.pump()
-            dirty = draw(surface, clock.now() - start)
+            work_start = clock.now()
+            flip_at = timer.next_flip(work_start)
+            dirty = draw(window.surface, flip_at - start)
+            cost = clock.now() - work_start
+            if paced:  # no vsync to wait on: update so that it completes at the predicted flip
+                wait = flip_at - timer.present_estimate_s() - clock.now()
+                if wait > 0:
+                    time.sleep(wait)
+            present_start = clock.now()
             pygame.display.update(dirty)
-            shown.append(clock.now())
+            flip_s = clock.now()
+            timer.flipped(flip_s, cost, flip_s - present_start)
+            shown.append(flip_s)
+            if not paced and timer.vsync_paces() is False:  # as bls run: leave vsync behind
+                paced = True
+                window = open_window(size_px=size, vsync=False)
+                draw = _target_drawer(pygame, window.surface)
+                timer.resync()
+                shown.clear()
     except Exception as error:  # a window that cannot open is the finding, not a crash
         return FrameTest(seconds, period_s, 0, 0, 0.0, 0.0, "", problem=str(error)), None
     finally:
         pygame.display.quit()
+    vsync = not paced
     return analyse_frame_times(shown, period_s, seconds, "vsync" if vsync else "timer"), vsync
