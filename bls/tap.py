@@ -30,6 +30,7 @@ SPEED_STEP_HZ = 0.1
 CUE_LEVEL = 0.5  # the end-of-set cue, as a share of the tones' level: soft
 CUE_LEAD_S = 0.3  # the cue is handed to the output this long before it sounds
 CUE_S = 0.5  # length of make_cue's sound
+LATENCY_S = 0.1  # tapping needs no quick reactions, and must never break up
 TICK_S = 0.05  # how often the loop looks at the clock, the keys and the status line
 EXIT_OK, EXIT_FAILURE, EXIT_INTERRUPTED = 0, 1, 130
 KEYS_HELP = "Space start/stop, Up/Down speed, q quit"
@@ -253,6 +254,9 @@ def run_loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI, 
         heard_s = output.heard_time(now)
         apply(program.tick(heard_s, output.change_time(now)))
         if program.finished(heard_s):
+            if output.underruns:
+                ui.message(f"note: the sound broke up {output.underruns} time(s); close busy "
+                           "programs for an even rhythm")
             return EXIT_OK
         problem = output.problem
         if problem is not None:
@@ -364,7 +368,7 @@ def no_sound_message(output: AudioOutput) -> str:
 def tap_command(args: argparse.Namespace, profile: Profile, *,
                 clock: Clock | None = None) -> int:
     clock = clock or Clock()
-    output = open_output(profile.audio, clock=clock)
+    output = open_output(profile.audio, clock=clock, latency_s=LATENCY_S)
     if output.backend == "none":
         sys.stderr.write(no_sound_message(output) + "\n")
         return EXIT_FAILURE

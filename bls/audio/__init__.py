@@ -20,12 +20,13 @@ BACKENDS = ("portaudio", "sdl")
 
 
 def open_output(audio: Audio, *, enabled: bool = True, clock: Clock | None = None,
-                prefer: str | None = None) -> AudioOutput:
+                prefer: str | None = None, latency_s: float | None = None) -> AudioOutput:
     """Best available backend: PortAudio, else SDL's audio callback, else a silent NullOutput.
 
     `enabled=False` (--no-audio) gives a NullOutput with no problem. `prefer` ("portaudio",
     "sdl" or "none") tries only that one. A sound file that cannot be read still raises
-    SoundFileError: that is the profile's fault, not the device's.
+    SoundFileError: that is the profile's fault, not the device's. `latency_s` asks PortAudio
+    for more buffering where quick reactions matter less than never breaking up (tapping).
     """
     clock = clock or Clock()
     if not enabled:
@@ -38,7 +39,7 @@ def open_output(audio: Audio, *, enabled: bool = True, clock: Clock | None = Non
     reasons: list[str] = []
     for name in BACKENDS if prefer is None else (prefer,):
         try:
-            return _open_backend(name, voice, clock)
+            return _open_backend(name, voice, clock, latency_s)
         except BackendUnavailable as error:
             reasons.append(str(error))
     if prefer == "none":
@@ -46,11 +47,14 @@ def open_output(audio: Audio, *, enabled: bool = True, clock: Clock | None = Non
     return NullOutput(NO_DEVICE, clock=clock, reasons=reasons)
 
 
-def _open_backend(name: str, voice: Voice, clock: Clock) -> AudioOutput:
+def _open_backend(name: str, voice: Voice, clock: Clock,
+                  latency_s: float | None) -> AudioOutput:
     if name == "portaudio":
         from bls.audio.portaudio import PortAudioOutput
 
-        return PortAudioOutput(voice, clock=clock)
+        if latency_s is None:
+            return PortAudioOutput(voice, clock=clock)
+        return PortAudioOutput(voice, clock=clock, latency_s=latency_s)
     if name == "sdl":
         from bls.audio.sdl import SdlOutput
 

@@ -7,6 +7,8 @@ into PortAudio's buffer and maps the buffer's DAC time onto the injected clock.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 from typing import Any
 
 import numpy as np
@@ -27,7 +29,31 @@ def import_sounddevice() -> Any:
         import sounddevice
     except (ImportError, OSError) as error:  # OSError: the PortAudio library is missing
         raise BackendUnavailable(f"PortAudio: {_one_line(error)}") from None
+    _quiet_alsa()
     return sounddevice
+
+
+_ALSA_ERROR_HANDLER = ctypes.CFUNCTYPE(None, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                                       ctypes.c_int, ctypes.c_char_p)
+_alsa_handler: Any = None
+
+
+def _quiet_alsa() -> None:
+    """Keep libasound from printing to stderr (e.g. "underrun occurred" in the middle of the
+    status line): underruns are counted by the callback and reported once instead."""
+    global _alsa_handler
+    if _alsa_handler is not None:
+        return
+    name = ctypes.util.find_library("asound")
+    if name is None:
+        return
+    try:
+        alsa = ctypes.CDLL(name)
+        handler = _ALSA_ERROR_HANDLER(lambda *_args: None)
+        alsa.snd_lib_error_set_handler(handler)
+    except (OSError, AttributeError):
+        return
+    _alsa_handler = handler  # kept alive for as long as libasound may call it
 
 
 class PortAudioOutput(AudioOutput):
