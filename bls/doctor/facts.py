@@ -90,6 +90,7 @@ class AudioTest:
     latency_s: float  # output latency the stream reported
     sample_rate_hz: int = 0
     problem: str = ""  # could not run
+    counts_underruns: bool = True  # SDL's callback API does not tell about underruns
 
     @property
     def failed(self) -> bool:

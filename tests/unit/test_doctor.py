@@ -363,3 +363,16 @@ def test_lr_check_without_sound_says_so_with_a_fix_and_exits_1(
     assert code == 1
     assert lines[0] == "no sound device: the left/right check needs sound"
     assert "pulseaudio --start" in lines[1]
+
+
+def test_the_sdl_fallback_does_not_claim_zero_underruns() -> None:
+    sdl_device = OutputDevice(0, "Built-in Audio", "SDL", 2, 0.0, 0.0, is_default=True)
+    test = AudioTest(2.0, "SDL (pulseaudio)", 0, 0.021, 48_000, counts_underruns=False)
+    code, lines = run_doctor(DisplayFacts("x11", (SCREEN,)),
+                             AudioFacts("sdl", "2.32.10", (sdl_device,),
+                                        "PortAudio library not found"), audio_test=test)
+    assert code == 0
+    audio = [line for line in lines if line.startswith("audio")]
+    assert audio == ["audio     ok: played 2 s through SDL (pulseaudio) at 48000 Hz (underruns "
+                     "are not reported by SDL), output latency about 21.0 ms"]
+    assert lines_with(lines, "install libportaudio2")
