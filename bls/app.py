@@ -111,6 +111,8 @@ class LiveSession:
         self._problem_shown = getattr(output, "problem", None)
         self._next_problem_check = 0.0
         self._started_sets = 0
+        self._speed_said = self.session.speed_hz
+        self._profile_said = profile.key
         self._fullscreen_toggles = 0
         self._build_picture()
 
@@ -239,6 +241,14 @@ class LiveSession:
 
     def _report_sets(self, shown: float, ended: SetEnded | None) -> None:
         session = self.session
+        if session.profile.key != self._profile_said:
+            self._profile_said = session.profile.key
+            self._speed_said = session.speed_hz
+            say(f"profile {session.profile.name}: {session.speed_hz:.2f} Hz, "
+                f"{session.profile.length.describe()}")
+        if session.speed_hz != self._speed_said:
+            self._speed_said = session.speed_hz
+            say(f"speed {session.speed_hz:.2f} Hz ({session.passes_per_minute:.0f} passes/min)")
         if session.set_number > self._started_sets and session.current is not None \
                 and shown >= session.current.start_s:
             self._started_sets = session.set_number

@@ -52,6 +52,8 @@ def refresh_rate(display_index: int) -> float:
 def open_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
                 vsync: bool = True) -> Window:
     """Full screen (size_px None) or a window; vsync if the system gives it."""
+    # Window managers (and xdotool) find the window by its class: "bls", not "__main__.py".
+    os.environ["SDL_VIDEO_X11_WMCLASS"] = "bls"
     pygame.display.init()
     count = display_count()
     if not 0 <= display_index < count:
