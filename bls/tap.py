@@ -314,9 +314,10 @@ class TerminalUI:
 
     def _columns(self) -> int:
         try:
-            return os.get_terminal_size(self._out.fileno()).columns  # type: ignore[attr-defined]
+            columns = os.get_terminal_size(self._out.fileno()).columns  # type: ignore[attr-defined]
         except (OSError, AttributeError, ValueError):
-            return 80
+            columns = 0
+        return columns or 80  # a terminal that reports no size (0) is treated as 80 wide
 
     def message(self, text: str) -> None:
         self._out.write(f"\r\x1b[2K{text}\n")  # type: ignore[attr-defined]
