@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Callable
 
 import pygame
@@ -18,7 +19,8 @@ from bls.audio import open_output
 from bls.clock import Clock
 from bls.controls import KEY_HELP, SPEED_STEP_HZ, Action, Controller, Kind, action_for
 from bls.core.profile import Profile, with_overrides
-from bls.core.session import Session, State
+from bls.core.session import Session, SetEnded, State
+from bls.display.frames import FrameTimer
 from bls.profiles import DEFAULT_PROFILE, Library
 from bls.settings import SettingsError, load_settings
 from bls.share.layout import (
@@ -36,7 +38,7 @@ from bls.share.layout import (
 from bls.share.windows import ClientView, ControlView
 
 SHARE_PROFILE = "share"
-FRAME_RATE_HZ = 60  # no vsync on a window surface: pace the loop, positions come from the clock
+FALLBACK_REFRESH_HZ = 60.0  # when the display does not say its refresh rate
 
 # The control window's buttons as the live session's actions ("lr_check" is handled here).
 BUTTON_ACTIONS: dict[str, Action] = {
@@ -70,8 +72,6 @@ def run_share(args: argparse.Namespace, profile: Profile) -> int:
         offset_s = 0.0
     clock = Clock()
     output = open_output(profile.audio, enabled=not getattr(args, "no_audio", False), clock=clock)
-    if output.problem:
-        sys.stderr.write(f"bls: {output.problem}\n")
     pygame.display.init()  # not pygame.init(): the sound device is bls.audio's business
     pygame.font.init()
     try:
@@ -105,11 +105,19 @@ def _loop(args: argparse.Namespace, profile: Profile, library: Library, clock: C
     controller = Controller(session, output, clock.now,  # type: ignore[arg-type]
                             profiles=loaders, on_profile=switched)
     output.start()  # type: ignore[attr-defined]
+    if output.problem:  # type: ignore[attr-defined]
+        say(output.problem)  # type: ignore[attr-defined]
     if getattr(args, "autostart", False):
         controller.apply(Action(Kind.TOGGLE))
     output.publish(session.timelines())  # type: ignore[attr-defined]
-    pacer = pygame.time.Clock()
+    # Window surfaces do not wait for vsync: each frame is drawn for a predicted flip time on a
+    # refresh-rate grid, and its update is started just before that time.
+    timer = FrameTimer(1.0 / _refresh_hz(getattr(args, "display", 0)))
     hovered: str | None = None
+    say(f"{profile.name}: client window {client_size[0]}x{client_size[1]} "
+        f"('{client.window.title}'), controls in '{control.window.title}'; "
+        "share only the client window; Space starts a set, Esc quits")
+    reported = 0
     while True:
         for event in pygame.event.get():
             window = getattr(event, "window", None)
@@ -138,6 +146,7 @@ def _loop(args: argparse.Namespace, profile: Profile, library: Library, clock: C
                     hovered = None
             elif event.type == pygame.WINDOWSIZECHANGED and window is client.window:
                 client.resized()
+                timer.resync()
             elif event.type == pygame.WINDOWEXPOSED and window is client.window:
                 client.exposed()
             if pressed == "lr_check":
@@ -149,19 +158,58 @@ def _loop(args: argparse.Namespace, profile: Profile, library: Library, clock: C
             if controller.quit:
                 return 0
 
-        picture_t = output.heard_time(clock.now()) - offset_s  # type: ignore[attr-defined]
+        work_start = clock.now()
+        flip_at = timer.next_flip(work_start)
+        picture_t = output.heard_time(flip_at) - offset_s  # type: ignore[attr-defined]
         profile = in_use[0]
-        client.show(session.position(picture_t),
+        client.draw(session.position(picture_t),
                     trail_points(session.position, picture_t, profile.target.trail_s))
+        cost = clock.now() - work_start
+        wait = flip_at - timer.present_estimate_s() - clock.now()
+        if wait > 0:
+            time.sleep(wait)
+        present_start = clock.now()
+        client.present()
+        flip_s = clock.now()
+        timer.flipped(flip_s, cost, flip_s - present_start)
+
+        ended = session.tick(picture_t)
+        reported = _report_sets(session, picture_t, ended, reported)
         lines = ([f"{key}: {meaning}" for key, meaning in (*KEY_HELP, ("L", "left/right check"))]
                  if controller.view.help else
                  _hud_lines(session, profile, picture_t, output, offset_s, client,
-                            controller.view.message))
+                            controller.view.message, timer.late))
         control.show(lines, _buttons(control, names, session, clock, output), hovered)
-        ended = session.tick(picture_t)
         if ended is not None and getattr(args, "exit_after_set", False):
             return 0
-        pacer.tick(FRAME_RATE_HZ)
+
+
+def say(line: str) -> None:
+    """One line for the therapist on stdout, as `bls run` prints them."""
+    print(f"bls: {line}", flush=True)
+
+
+def _refresh_hz(display_index: int) -> float:
+    try:
+        rates = pygame.display.get_desktop_refresh_rates()
+    except (AttributeError, pygame.error):
+        rates = []
+    rate = rates[display_index] if 0 <= display_index < len(rates) else 0
+    return float(rate) if rate and rate > 0 else FALLBACK_REFRESH_HZ
+
+
+def _report_sets(session: Session, picture_t: float, ended: SetEnded | None,
+                 reported: int) -> int:
+    """Say when a set starts on screen and when it is back at rest; returns sets started."""
+    current = session.current
+    if session.set_number > reported and current is not None and picture_t >= current.start_s:
+        reported = session.set_number
+        say(f"set {reported} started: {session.total_passes(picture_t)} passes at "
+            f"{current.speed_hz:.2f} Hz")
+    if ended is not None:
+        how = "stopped" if ended.stopped_by_hand else "done"
+        say(f"set {ended.set_number} {how}: {ended.passes_done}/{ended.total_passes} passes")
+    return reported
 
 
 def _apply(controller: Controller, action: Action, session: Session, clock: Clock,
@@ -197,7 +245,7 @@ def _lr_check(session: Session, output: object, clock: Clock) -> str:
 
 
 def _hud_lines(session: Session, profile: Profile, picture_t: float, output: object,
-               offset_s: float, client: ClientView, message: str) -> list[str]:
+               offset_s: float, client: ClientView, message: str, late: int) -> list[str]:
     state = session.state(picture_t)
     speed = session.speed_hz
     if state is State.RUNNING:
@@ -220,6 +268,7 @@ def _hud_lines(session: Session, profile: Profile, picture_t: float, output: obj
         sound,
         f"Share only the window '{client.window.title}' ({width}x{height}).",
         "Keys work in either window. ? shows them all.",
+        f"late frames {late}",
     ]
     if message:
         lines.append(message)

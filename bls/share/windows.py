@@ -55,8 +55,11 @@ class ClientView:
         self.renderer.draw_full(self.window.get_surface())
         self.window.flip()
 
-    def show(self, position: Point, trail: Sequence[Point]) -> None:
+    def draw(self, position: Point, trail: Sequence[Point]) -> None:
+        """Draw the next frame into the window's surface; `present` shows it."""
         self.renderer.draw_frame(self.window.get_surface(), position, trail)
+
+    def present(self) -> None:
         self.window.flip()
 
 

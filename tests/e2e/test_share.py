@@ -1,7 +1,8 @@
 """Share mode on a real X server: two windows, and the shared one holds only background and target.
 
-The client window is read three ways: with `import` (what X holds for that window), and with
-ffmpeg's x11grab while the pointer is inside it (what a screen-share capture sees, cursor included).
+The client window is read two ways: from screenshots of the screen cropped to the window, and
+with ffmpeg's x11grab while the pointer is inside it (what a screen-share capture sees, pointer
+included).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.e2e.harness import merged_env, require_tools, screenshot_window
+from tests.e2e.harness import merged_env, require_tools, screenshot
 
 CLIENT_TITLE = "bls client view - share this window"
 CONTROL_TITLE = "bls controls - do not share"
@@ -54,12 +55,20 @@ def x_windows(env: Mapping[str, str]) -> list[XWindow]:
     return found
 
 
+def is_viewable(env: Mapping[str, str], window: XWindow) -> bool:
+    """Mapped and on screen (a created but unmapped window cannot be read)."""
+    result = subprocess.run(["xwininfo", "-id", hex(window.id)], env=merged_env(env),
+                            capture_output=True, text=True, check=False, timeout=10)
+    return "Map State: IsViewable" in result.stdout
+
+
 def wait_for_windows(env: Mapping[str, str], titles: tuple[str, ...],
                      proc: subprocess.Popen[bytes]) -> dict[str, XWindow]:
     """Poll until a window with each title is mapped (or the program exits)."""
     deadline = time.monotonic() + WINDOW_TIMEOUT_S
     while True:
-        windows = {w.title: w for w in x_windows(env) if w.title in titles}
+        windows = {w.title: w for w in x_windows(env)
+                   if w.title in titles and is_viewable(env, w)}
         if len(windows) == len(titles):
             return windows
         if proc.poll() is not None:
@@ -94,17 +103,21 @@ def running_share(env: Mapping[str, str], config_home: Path,
                 proc.wait()
 
 
+def window_pixels(env: Mapping[str, str], window: XWindow) -> np.ndarray:
+    """What the screen shows in the window's rectangle (read from the root window: `import`
+    with a window id falls back to waiting for a mouse click when it briefly cannot find it)."""
+    screen = screenshot(env)
+    return screen[window.y: window.y + window.height, window.x: window.x + window.width]
+
+
 def wait_for_image(env: Mapping[str, str], window: XWindow, ready: Callable[[np.ndarray], bool],
                    what: str) -> np.ndarray:
     """Poll screenshots of the window until `ready(image)`: a newly mapped window is blank
     until the program's first frame reaches it."""
     deadline = time.monotonic() + WINDOW_TIMEOUT_S
     while True:
-        try:
-            image = screenshot_window(env, window.id)
-        except RuntimeError:  # mapped but not yet viewable
-            image = None
-        if image is not None and ready(image):
+        image = window_pixels(env, window)
+        if ready(image):
             return image
         assert time.monotonic() < deadline, f"no {what} in {window.title!r}"
         time.sleep(0.05)
@@ -181,7 +194,7 @@ def test_the_client_window_shows_only_background_and_the_moving_target(
                        "target")
         centres = []
         for _shot in range(6):
-            image = screenshot_window(xserver, client.id)
+            image = window_pixels(xserver, client)
             assert image.shape == (720, 1280, 3)
             stray = off_blend_pixels(image, SHARE_BACKGROUND, SHARE_TARGET)
             assert not stray.any(), f"{stray.sum()} pixels are neither background nor target"
@@ -232,7 +245,7 @@ def test_keys_in_the_client_window_stop_the_set(
         press_key(xserver, key)
         deadline = time.monotonic() + WINDOW_TIMEOUT_S
         while True:  # stopped: the target glides home and rests in the centre
-            image = screenshot_window(xserver, client.id)
+            image = window_pixels(xserver, client)
             columns = np.nonzero(target_mask(image, SHARE_BACKGROUND))[1]
             if columns.size and abs(columns.mean() - client.width / 2) < 2:
                 break
