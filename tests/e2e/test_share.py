@@ -83,9 +83,9 @@ def wait_for_windows(env: Mapping[str, str], titles: tuple[str, ...],
 @contextmanager
 def running_share(env: Mapping[str, str], config_home: Path,
                   *options: str) -> Iterator[tuple[subprocess.Popen[bytes], dict[str, XWindow]]]:
-    """`bls run --share` (through `python -m bls.share`), stopped with Esc at the end."""
+    """`bls run --share OPTIONS`, stopped with Esc at the end."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bls.share", *options],
+        [sys.executable, "-m", "bls", "run", "--share", *options],
         env=merged_env(env, {"BLS_CONFIG_HOME": str(config_home),
                              "PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
         cwd=Path(__file__).resolve().parents[2],
