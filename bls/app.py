@@ -206,9 +206,13 @@ class LiveSession:
             pygame.display.update(rects)
         flip_s = clock.now()
         self.timer.flipped(flip_s, cost, flip_s - present_start)
-        if not self.paced and self.timer.vsync_paces() is False:
+        if not self.paced and (self.timer.vsync_paces() is False
+                               or self.timer.presents_too_slow()):
             self.paced = True
-            say("vsync: flips do not wait for the display here; timing frames with the clock")
+            late = self.timer.late
+            say("vsync: flips do not wait for the display here; timing frames with the clock"
+                if not late else f"vsync: {late} late frames with full-window presents; "
+                "updating only what moves and timing frames with the clock")
             self.window = open_window(size_px=None if self.window.fullscreen
                                       else self.window.size_px,
                                       display_index=self.window.display_index, vsync=False)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 LATE_FACTOR = 1.5  # an interval longer than this many periods shows one frame twice
 PACE_CHECK_FRAMES = 30  # frames needed before judging whether vsync paces the flips
+LATE_CHECK_FRAMES = 60  # frames needed before judging whether vsync presents keep up
+LATE_SHARE_LIMIT = 0.05  # more late frames than this: the vsync present is too slow here
 COST_SAMPLES = 4096  # keep this many recent frame costs for the percentile
 
 
@@ -78,6 +80,13 @@ class FrameTimer:
         if len(self._intervals) < PACE_CHECK_FRAMES:
             return None
         return statistics.median(self._intervals[-PACE_CHECK_FRAMES:]) > 0.8 * self.period_s
+
+    def presents_too_slow(self) -> bool:
+        """True once enough frames show that presenting (not drawing) makes frames late."""
+        if self.frames < LATE_CHECK_FRAMES or self.late <= LATE_SHARE_LIMIT * self.frames:
+            return False
+        return statistics.median(self._presents) > 0.5 * self.period_s >= \
+            statistics.median(self._costs)
 
     def stats(self) -> FrameStats:
         costs = sorted(self._costs) or [0.0]

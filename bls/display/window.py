@@ -2,7 +2,8 @@
 
 Rules: ask for vsync; where the system does not give it, open a plain window surface, which
 updates only the rectangles that changed, and say so in one line (`Window.note`). A bad display
-number is the user's to fix (`DisplayError`, one line).
+number is the user's to fix (`DisplayError`, one line). BLS_VSYNC=0 in the environment skips
+vsync (for measuring the two ways of presenting against each other).
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ def open_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
     if not 0 <= display_index < count:
         raise DisplayError(f"--display {display_index}: this computer has {count} display(s), "
                            f"numbered 0 to {count - 1}")
+    if os.environ.get("BLS_VSYNC") == "0":
+        vsync = False
     fullscreen = size_px is None
     if fullscreen:
         # Desktop size: pygame then uses SDL's desktop full screen, with no mode switch.
