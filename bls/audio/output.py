@@ -23,8 +23,10 @@ from bls.core.synth import SAMPLE_RATE, VOLUME_CEILING, Synth, Voice
 from bls.core.timeline import SetTimeline
 
 MAX_FRAMES = 16_384  # buffers are made for blocks up to this; a larger block still works
-FIRST_CALLBACK_S = 2.0  # no callback this long after start: the device is not playing
-STALL_S = 0.5  # no callback this long (beyond the latency) while playing: the device stopped
+FIRST_CALLBACK_S = 5.0  # no callback this long after start: the device is not playing
+# No callback this long (beyond the latency): the device stopped. Not less: a lazy sink (an idle
+# PulseAudio null sink) pauses callbacks for up to 2 s and plays on.
+STALL_S = 3.0
 CLOSE_WAIT_S = 0.15  # close() waits at most this for the fade-out before it stops the stream
 PICTURE_ONLY = ": going on with the picture only"
 DEVICE_STOPPED = f"sound device stopped{PICTURE_ONLY}"
