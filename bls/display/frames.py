@@ -2,7 +2,8 @@
 
 Rules: pure (times are arguments, as in PsychoPy's `getFutureFlipTime`). The next flip is the
 last flip plus one refresh period; a flip interval longer than 1.5 periods is a late frame
-(a frame shown twice). `vsync_paces` tells whether the flips really wait for the display.
+(a frame shown twice); a new window's first flips are not judged. `vsync_paces` tells whether
+the flips really wait for the display.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import statistics
 from dataclasses import dataclass
 
 LATE_FACTOR = 1.5  # an interval longer than this many periods shows one frame twice
+WARM_UP_FLIPS = 3  # the first flips of a window (while it is mapped) are not judged
 PACE_CHECK_FRAMES = 30  # frames needed before judging whether vsync paces the flips
 LATE_CHECK_FRAMES = 60  # frames needed before judging whether vsync presents keep up
 LATE_SHARE_LIMIT = 0.05  # more late frames than this: the vsync present is too slow here
@@ -64,7 +66,7 @@ class FrameTimer:
                 self._intervals.append(interval)
             else:
                 self._intervals[self.frames % COST_SAMPLES] = interval
-            if interval > LATE_FACTOR * self.period_s:
+            if interval > LATE_FACTOR * self.period_s and self.frames >= WARM_UP_FLIPS:
                 self.late += 1
         _keep(self._costs, cost_s, self.frames)
         _keep(self._presents, present_s, self.frames)
