@@ -15,8 +15,8 @@ from dataclasses import dataclass
 LATE_FACTOR = 1.5  # an interval longer than this many periods shows one frame twice
 WARM_UP_FLIPS = 3  # the first flips of a window (while it is mapped) are not judged
 PACE_CHECK_FRAMES = 30  # frames needed before judging whether vsync paces the flips
-LATE_CHECK_FRAMES = 60  # frames needed before judging whether vsync presents keep up
-LATE_SHARE_LIMIT = 0.05  # more late frames than this: the vsync present is too slow here
+JUDGE_FROM_S, JUDGE_UNTIL_S = 1.0, 3.0  # window of a new window's life to judge presents in
+LATE_SHARE_LIMIT = 0.1  # more late frames than this: the vsync present is too slow here
 COST_SAMPLES = 4096  # keep this many recent frame costs for the percentile
 
 
@@ -49,6 +49,9 @@ class FrameTimer:
         self._intervals: list[float] = []
         self._costs: list[float] = []
         self._presents: list[float] = []
+        self._first_flip_s: float | None = None
+        self._judge_start: tuple[int, int] | None = None  # (frames, late) when judging began
+        self._judged = False
 
     def next_flip(self, now_s: float) -> float:
         """Predicted time of the next flip: the first refresh after now on the last flip's grid."""
@@ -72,6 +75,10 @@ class FrameTimer:
         _keep(self._presents, present_s, self.frames)
         self.last_flip_s = flip_s
         self.frames += 1
+        if self._first_flip_s is None:
+            self._first_flip_s = flip_s
+        elif self._judge_start is None and flip_s - self._first_flip_s >= JUDGE_FROM_S:
+            self._judge_start = (self.frames, self.late)
 
     def resync(self) -> None:
         """Forget the last flip (after a pause such as a window change) so it is not 'late'."""
@@ -84,11 +91,17 @@ class FrameTimer:
         return statistics.median(self._intervals[-PACE_CHECK_FRAMES:]) > 0.8 * self.period_s
 
     def presents_too_slow(self) -> bool:
-        """True once enough frames show that presenting (not drawing) makes frames late."""
-        if self.frames < LATE_CHECK_FRAMES or self.late <= LATE_SHARE_LIMIT * self.frames:
+        """Asked every frame; True once, about 3 s after the window opened, if more than 10% of
+        the frames since its first second were late while drawing itself was cheap."""
+        if self._judged or self._judge_start is None or self.last_flip_s is None:
             return False
-        return statistics.median(self._presents) > 0.5 * self.period_s >= \
-            statistics.median(self._costs)
+        assert self._first_flip_s is not None
+        if self.last_flip_s - self._first_flip_s < JUDGE_UNTIL_S:
+            return False
+        self._judged = True
+        frames, late = self.frames - self._judge_start[0], self.late - self._judge_start[1]
+        drawing_cheap = statistics.median(self._costs) < 0.5 * self.period_s
+        return drawing_cheap and late > LATE_SHARE_LIMIT * frames
 
     def stats(self) -> FrameStats:
         costs = sorted(self._costs) or [0.0]

@@ -50,3 +50,20 @@ def test_resync_forgets_the_last_flip_so_a_pause_is_not_late():
     timer.resync()
     timer.flipped(5.0, 0.001)
     assert timer.late == 0
+
+
+def test_presents_that_make_many_frames_late_are_judged_once_after_three_seconds():
+    slow = FrameTimer(PERIOD)
+    t = 0.0
+    verdicts = []
+    while t < 4.0:
+        slow.flipped(t, 0.0005, 2.5 * PERIOD)
+        verdicts.append(slow.presents_too_slow())
+        t += 2.5 * PERIOD  # every frame is late
+    assert verdicts.count(True) == 1
+    smooth = FrameTimer(PERIOD)
+    t = 0.0
+    while t < 4.0:
+        smooth.flipped(t, 0.0005, 0.9 * PERIOD)
+        assert not smooth.presents_too_slow()
+        t += PERIOD
