@@ -27,7 +27,8 @@ FIRST_CALLBACK_S = 5.0  # no callback this long after start: the device is not p
 # No callback this long (beyond the latency): the device stopped. Not less: a lazy sink (an idle
 # PulseAudio null sink) pauses callbacks for up to 2 s and plays on.
 STALL_S = 3.0
-CLOSE_WAIT_S = 0.15  # close() waits at most this for the fade-out before it stops the stream
+CLOSE_WAIT_S = 0.15  # close() waits at most this (plus twice the latency) for the fade-out
+CLOSE_MARGIN_S = 0.01  # and this much past the fade's end, for latency the device does not report
 PICTURE_ONLY = ": going on with the picture only"
 DEVICE_STOPPED = f"sound device stopped{PICTURE_ONLY}"
 
@@ -178,18 +179,20 @@ class AudioOutput:
             self._failure = f"sound device failed to start ({_one_line(error)}){PICTURE_ONLY}"
 
     def close(self) -> None:
-        """Fade out (about 20 ms) and release the device; never blocks for long."""
+        """Fade out (20 ms) and release the device; blocks about the latency plus 30 ms."""
         if self._closed:
             return
         self._closing = True
-        if self._synth is not None and self._failure is None and not self._stalled(
-                self._clock.now()):
+        synth = self._synth
+        if synth is not None and self._failure is None and not self._stalled(self._clock.now()):
             stamp = self._stamp
             block = stamp.frames if stamp is not None else 0
-            # The ramp starts at the next block; wait until it has been rendered whole.
-            wanted = self._frames + block + self._ramp.ramp_frames
-            deadline = time.monotonic() + CLOSE_WAIT_S + self.latency_s
-            while self._frames < wanted and time.monotonic() < deadline:
+            # The ramp starts with the next block; stop the device once its end has been heard,
+            # so what is cut off is silence (stopping drops what is still buffered).
+            fade_end_s = synth.time_of(self._frames + block + self._ramp.ramp_frames)
+            deadline = time.monotonic() + CLOSE_WAIT_S + 2 * self.latency_s
+            while (self.heard_time(self._clock.now()) < fade_end_s + CLOSE_MARGIN_S
+                   and time.monotonic() < deadline):
                 time.sleep(0.002)
         self._closed = True
         try:

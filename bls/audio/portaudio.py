@@ -108,6 +108,6 @@ class PortAudioOutput(AudioOutput):
 
     def _stop_stream(self) -> None:
         try:
-            self._stream.stop()
+            self._stream.abort()  # the fade-out has been heard: what is left is silence
         finally:
             self._stream.close()
