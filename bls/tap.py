@@ -152,7 +152,7 @@ class TapProgram:
             return (f"pause | set {self.set_number + 1}/{self.sets} in {left} | {speed} | "
                     "Space start now, Up/Down speed, q quit")
         if self.state == "done":
-            return f"done: {self.set_number} sets"
+            return ""  # the last cue rings out; "done" was already said
         return (f"ready | Space starts set {self.set_number + 1}/{self.sets} | {speed} | "
                 f"{KEYS_HELP}")
 
@@ -385,9 +385,9 @@ def tap_command(args: argparse.Namespace, profile: Profile, *,
         fd = sys.stdin.fileno()
         with cbreak(fd):
             terminal = TerminalUI(fd)
+            pause = f", {args.pause:g} s pause" if args.sets > 1 else ""
             terminal.message(f"{profile.name}: {args.sets} set(s) of "
-                             f"{profile.length.describe()}, {args.pause:g} s pause. "
-                             "Press Space to start.")
+                             f"{profile.length.describe()}{pause}. Press Space to start.")
             code = run_loop(program, output, clock, terminal, autostart=False)
             terminal.clear()
             return code
