@@ -35,6 +35,7 @@ from bls.settings import SettingsError, load_settings
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 WINDOWED_SIZE_PX = (1280, 720)  # F from full screen when no --window was given
 TRAIL_COPIES = 6
+MESSAGE_S = 4.0  # a HUD message (why a key did nothing) shows this long
 PROBLEM_CHECK_S = 1.0  # how often to ask the audio whether it is still well
 FRAME_LOG_ENV = "BLS_FRAME_LOG"  # path: write one line per frame at exit (tests, measurement)
 
@@ -114,6 +115,8 @@ class LiveSession:
         self._speed_said = self.session.speed_hz
         self._profile_said = profile.key
         self._fullscreen_toggles = 0
+        self._message_shown = ""
+        self._message_until = 0.0
         self._build_picture()
 
     # -- picture ----------------------------------------------------------------------------
@@ -138,6 +141,9 @@ class LiveSession:
     def _toggle_fullscreen(self) -> None:
         going_full = not self.window.fullscreen
         size = None if going_full else (self.args.window or WINDOWED_SIZE_PX)
+        # A new window rather than a resized one: without a window manager (or with a strict
+        # one) a resized window keeps its old place and would not cover the screen.
+        pygame.display.quit()
         self.window = open_window(size_px=size, display_index=self.window.display_index,
                                   vsync=not self.paced)
         self.timer.resync()
@@ -169,6 +175,10 @@ class LiveSession:
             self.controller.handle(event)
             if self.controller.quit:
                 return None  # Esc: quit at once, without drawing another frame
+        if view.message != self._message_shown:
+            self._message_shown, self._message_until = view.message, clock.now() + MESSAGE_S
+        elif view.message and clock.now() > self._message_until:
+            view.message = self._message_shown = ""
         if view.fullscreen_toggles != self._fullscreen_toggles:
             self._fullscreen_toggles = view.fullscreen_toggles
             self._toggle_fullscreen()

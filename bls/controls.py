@@ -80,7 +80,7 @@ KEY_HELP: tuple[tuple[str, str], ...] = (
     ("Up / Down / wheel", f"speed ± {SPEED_STEP_HZ:g} Hz (during a set too)"),
     ("clicker: blank (B / .)", "start or stop a set"),
     ("clicker: next / previous", "faster / slower (PageDown / PageUp, Right / Left)"),
-    ("1 - 9", "switch profile (while idle), in `bls profiles` order"),
+    ("1 - 9", "switch profile (while idle), in the order of bls profiles"),
     ("H", "show or hide this HUD"),
     ("F", "full screen or window"),
     ("M", "mute or unmute"),
