@@ -181,7 +181,9 @@ def test_a_saved_offset_delays_the_picture_against_the_sound_by_that_much(
           f"{np.median(lags[offset_s]) * 1000:.1f} ms at {offset_s * 1000:g} ms; "
           f"shift {shift * 1000:.1f} ms")
     # The picture waits `offset_s` longer, so each tone now comes that much earlier against it.
-    assert shift == pytest.approx(offset_s, abs=0.020), (
+    # Within a run the arrivals agree to a few ms; from run to run the sound path through
+    # PulseAudio settles up to about 20 ms differently, and a 30 fps capture frame is 33 ms.
+    assert shift == pytest.approx(offset_s, abs=0.030), (
         f"tones moved {shift * 1000:.1f} ms against the picture; lags (ms) at 0: "
         f"{np.round(np.array(lags[0.0]) * 1000, 1)}, at {offset_s * 1000:g}: "
         f"{np.round(np.array(lags[offset_s]) * 1000, 1)}")

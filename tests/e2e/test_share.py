@@ -42,7 +42,9 @@ class XWindow:
 def x_windows(env: Mapping[str, str]) -> list[XWindow]:
     """Top-level named windows, from `xwininfo -root -tree`."""
     result = subprocess.run(["xwininfo", "-root", "-tree"], env=merged_env(env),
-                            capture_output=True, text=True, check=True, timeout=10)
+                            capture_output=True, text=True, check=False, timeout=10)
+    if result.returncode != 0:  # a window went away while the tree was read: ask again later
+        return []
     found = []
     pattern = re.compile(r'^\s+(0x[0-9a-f]+) "(.*)": \(.*\)\s+(\d+)x(\d+)\+-?\d+\+-?\d+'
                          r"\s+\+(-?\d+)\+(-?\d+)")
