@@ -150,7 +150,11 @@ def _loop(args: argparse.Namespace, profile: Profile, library: Library, clock: C
             elif event.type == pygame.WINDOWEXPOSED and window is client.window:
                 client.exposed()
             if pressed == "lr_check":
-                controller.view.message = _lr_check(session, output, clock)
+                try:
+                    controller.view.message = _lr_check(session, output, clock, client, control)
+                except _QuitNow:
+                    return 0
+                timer.resync()  # the check held the loop: the next frame is not "late"
             elif pressed is not None and pressed.startswith("profile:"):
                 controller.apply(Action(Kind.PROFILE, int(pressed.split(":", 1)[1])))
             elif pressed is not None:
@@ -232,16 +236,43 @@ def _buttons(control: ControlView, names: list[str], session: Session, clock: Cl
     return control_buttons(control.size, names, _busy(session, clock, output))
 
 
-def _lr_check(session: Session, output: object, clock: Clock) -> str:
-    """A left tone then a right tone, named on the control window; only between sets."""
-    t = output.change_time(clock.now())  # type: ignore[attr-defined]
-    if session.state(t) is not State.IDLE:
+class _QuitNow(Exception):
+    """Esc (or a closed window) during the left/right check: quit at once."""
+
+
+def _lr_check(session: Session, output: object, clock: Clock, client: ClientView,
+              control: ControlView) -> str:
+    """Beeps in the left ear, then the right, with LEFT / RIGHT in the control window only (the
+    therapist asks the client which ear). Between sets only; Esc still quits at once."""
+    if session.state(output.heard_time(clock.now())) is not State.IDLE:  # type: ignore[attr-defined]
         return "L/R check: stop the set first"
-    try:
-        from bls.audio.lr_check import run_lr_check
-    except ImportError:
-        return "L/R check is not available in this version"
-    return str(run_lr_check(output, t) or "L/R check: left tone, then right tone")
+    from bls.audio.lr_check import run_lr_check
+
+    shown = [""]
+    notes: list[str] = []  # a warning or a reason (mono device, no sound): kept for the HUD
+
+    def show(word: str) -> None:
+        shown[0] = word
+        if " " in word:
+            notes.append(word)
+
+    def wait(seconds: float) -> None:
+        for event in pygame.event.get():
+            quits = event.type in (pygame.QUIT, pygame.WINDOWCLOSE) or (
+                event.type == pygame.KEYDOWN and event.key in (pygame.K_ESCAPE, pygame.K_q))
+            if quits:
+                raise _QuitNow
+            if event.type == pygame.WINDOWEXPOSED and getattr(event, "window", None) \
+                    is client.window:
+                client.exposed()
+        word = shown[0]
+        control.show(["Left/right check: ask the client which ear hears the beeps",
+                      f"now beeping: {word}" if word and " " not in word else word or "...",
+                      "Esc quits"], ())
+        time.sleep(seconds)
+
+    run_lr_check(output, show, clock, sleep=wait)  # type: ignore[arg-type]
+    return notes[-1] if notes else "L/R check done: left beeps, then right beeps"
 
 
 def _hud_lines(session: Session, profile: Profile, picture_t: float, output: object,
@@ -258,14 +289,19 @@ def _hud_lines(session: Session, profile: Profile, picture_t: float, output: obj
     problem = output.problem  # type: ignore[attr-defined]
     latency_ms = round(output.latency_s * 1000)  # type: ignore[attr-defined]
     backend = output.backend  # type: ignore[attr-defined]
-    sound = (f"sound: {problem}" if problem else "sound: off (--no-audio)" if backend == "none" else
-             f"sound: {backend}, {latency_ms} ms latency, "
-             f"offset {round(offset_s * 1000)} ms (bls calibrate)")
+    if problem:
+        sound = f"sound: {problem}"
+    elif backend == "none":
+        sound = "sound: off (--no-audio)"
+    else:
+        sound = f"sound: {backend}, {latency_ms} ms latency"
+    calibration = f"calibration offset {round(offset_s * 1000)} ms (set with bls calibrate)"
     width, height = client.window.size
     lines = [
         f"{profile.name}: {speed:.2f} Hz = {120 * speed:.0f} passes/min",
         where,
         sound,
+        calibration,
         f"Share only the window '{client.window.title}' ({width}x{height}).",
         "Keys work in either window. ? shows them all.",
         f"late frames {late}",

@@ -92,11 +92,14 @@ class ControlView:
         surface = self.window.get_surface()
         surface.fill((28, 30, 34))
         y = 14
+        width = surface.get_width() - 32
         for index, line in enumerate(lines):
             font = self.font if index == 0 else self.small
-            image = font.render(line, True, (235, 235, 235) if index == 0 else (190, 196, 204))
-            surface.blit(image, (16, y))
-            y += round(image.get_height() * 1.35)
+            colour = (235, 235, 235) if index == 0 else (190, 196, 204)
+            for piece in _wrap(font, line, width):
+                image = font.render(piece, True, colour)
+                surface.blit(image, (16, y))
+                y += round(image.get_height() * 1.35)
         for button in buttons:
             rect = pygame.Rect(button.rect)
             fill = (70, 92, 120) if button.action == hovered else (52, 58, 68)
@@ -105,3 +108,18 @@ class ControlView:
             label = self.small.render(button.label, True, (240, 240, 240))
             surface.blit(label, label.get_rect(center=rect.center))
         self.window.flip()
+
+
+def _wrap(font: pygame.font.Font, line: str, width_px: int) -> list[str]:
+    """The line broken at spaces into pieces no wider than `width_px` (a long word stays whole)."""
+    pieces: list[str] = []
+    current = ""
+    for word in line.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if current and font.size(candidate)[0] > width_px:
+            pieces.append(current)
+            current = word
+        else:
+            current = candidate
+    pieces.append(current)
+    return pieces
