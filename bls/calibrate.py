@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import time
 from dataclasses import dataclass, replace
 
 from bls.core.profile import Motion, Profile, SetLength
@@ -115,6 +116,7 @@ def _run_window(args: argparse.Namespace, profile: Profile,
 
     from bls.audio import open_output
     from bls.clock import Clock
+    from bls.display.frames import FrameTimer
 
     clock = Clock()
     output = open_output(click_audio(profile), enabled=True, clock=clock)
@@ -130,6 +132,8 @@ def _run_window(args: argparse.Namespace, profile: Profile,
         pygame.display.set_caption("bls calibrate")
         pygame.key.set_repeat(350, 60)
         font = pygame.font.Font(None, max(22, size[1] // 26))
+        rates = pygame.display.get_desktop_refresh_rates() or [0]
+        timer = FrameTimer(1.0 / (rates[0] if rates[0] and rates[0] > 0 else 60.0))
         timeline = calibration_timeline(clock.now() + LEAD_IN_S, profile.motion.amplitude)
         output.publish((timeline,))
         offset_s = start_offset_s
@@ -148,9 +152,17 @@ def _run_window(args: argparse.Namespace, profile: Profile,
                 name = {pygame.K_LEFT: "left", pygame.K_RIGHT: "right"}.get(event.key, "")
                 coarse = bool(event.mod & pygame.KMOD_SHIFT)
                 offset_s = stepped_offset(offset_s, steps_for_key(name, coarse))
-            picture_t = output.heard_time(clock.now()) - offset_s
+            # Drawn for the predicted flip time; without vsync, the flip waits for that time.
+            flip_at = timer.next_flip(clock.now())
+            picture_t = output.heard_time(flip_at) - offset_s
             _draw(screen, font, profile, timeline, picture_t, offset_s, start_offset_s)
+            wait = flip_at - timer.present_estimate_s() - clock.now()
+            if wait > 0:
+                time.sleep(wait)
+            present_start = clock.now()
             pygame.display.flip()
+            flipped = clock.now()
+            timer.flipped(flipped, 0.0, flipped - present_start)
     finally:
         output.close()
         pygame.quit()
@@ -180,7 +192,7 @@ def _draw(screen: object, font: object, profile: Profile, timeline: SetTimeline,
         "Left / Right arrow: sound 5 ms earlier / later   (Shift: 25 ms, hold to repeat)",
         "Enter: save    Esc: leave without saving    0: back to 0 ms",
         f"offset {describe_offset(offset_s)}",
-        f"saved now: {round(saved_s * 1000)} ms",
+        f"saved until now: {round(saved_s * 1000)} ms",
     ]
     text_colour = _mix(target.background, (230, 230, 230), 0.9)
     y = centre_y + radius + height // 10
