@@ -1,0 +1,118 @@
+"""Share mode's pure part: speed cap, trail, control buttons and window placement."""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+
+import pytest
+
+from bls.core.timeline import CENTRE, SetTimeline
+from bls.profiles import Library
+from bls.share.layout import (
+    CLIENT_SIZE_PX,
+    CONTROL_SIZE_PX,
+    SHARE_MAX_SPEED_HZ,
+    button_at,
+    client_window_position,
+    control_buttons,
+    control_window_position,
+    for_sharing,
+    trail_points,
+)
+from bls.share.loop import share_profile
+
+
+def test_the_share_profile_stays_at_or_under_1_hz_and_has_a_large_target_and_a_trail() -> None:
+    share = Library.discover().load("share")
+    standard = Library.discover().load("standard")
+    assert share.motion.speed_hz <= SHARE_MAX_SPEED_HZ
+    assert share.motion.max_speed_hz <= SHARE_MAX_SPEED_HZ
+    assert share.target.size > standard.target.size
+    assert 0 < share.target.trail_s <= 0.5
+
+
+def test_any_profile_is_capped_at_1_hz_when_shared() -> None:
+    fast = for_sharing(Library.discover().load("fast"))
+    assert fast.motion.speed_hz == SHARE_MAX_SPEED_HZ
+    assert fast.motion.max_speed_hz == SHARE_MAX_SPEED_HZ
+    slow = Library.discover().load("slow")
+    assert for_sharing(slow).motion.speed_hz == slow.motion.speed_hz
+
+
+def test_bls_run_share_uses_the_share_profile_unless_one_is_named() -> None:
+    library = Library.discover()
+    default = argparse.Namespace(profile="standard", speed=None, passes=None, seconds=None)
+    assert share_profile(default, library.load("standard"), library).key == "share"
+    named = argparse.Namespace(profile="slow", speed=None, passes=None, seconds=None)
+    assert share_profile(named, library.load("slow"), library).key == "slow"
+    longer = argparse.Namespace(profile="standard", speed=None, passes=40, seconds=None)
+    assert share_profile(longer, library.load("standard"), library).length.passes == 40
+
+
+def _timeline() -> SetTimeline:
+    profile = for_sharing(Library.discover().load("share"))
+    return SetTimeline.begin(0.0, profile.motion, profile.length)
+
+
+def test_the_trail_follows_the_path_behind_the_target_oldest_first() -> None:
+    timeline = _timeline()
+    t = 0.94  # the middle of pass 0 at 0.8 Hz (after a 0.625 s lead-in)
+    trail = trail_points(timeline.position, t, 0.12)
+    assert len(trail) > 5
+    here = timeline.position(t)
+    distances = [abs(point[0] - here[0]) for point in trail]
+    assert distances == sorted(distances, reverse=True)  # oldest (farthest) first
+    assert trail[0] == pytest.approx(timeline.position(t - 0.12))
+
+
+def test_the_trail_is_the_same_whatever_the_frame_rate_and_empty_at_rest() -> None:
+    timeline = _timeline()
+    assert trail_points(timeline.position, 1.3, 0.12) == trail_points(timeline.position, 1.3, 0.12)
+    assert trail_points(lambda t: CENTRE, 5.0, 0.12) == ()
+    assert trail_points(timeline.position, 1.3, 0.0) == ()
+
+
+def test_the_control_buttons_cover_every_action_and_do_not_overlap() -> None:
+    names = Library.discover().names()
+    buttons = control_buttons(CONTROL_SIZE_PX, names, running=False)
+    actions = {b.action for b in buttons}
+    assert {"toggle", "faster", "slower", "lr_check", "quit"} <= actions
+    assert {f"profile:{i}" for i in range(min(9, len(names)))} <= actions
+    width, height = CONTROL_SIZE_PX
+    for button in buttons:
+        left, top, w, h = button.rect
+        assert 0 <= left and left + w <= width and 0 <= top and top + h <= height
+    for a, b in itertools.combinations(buttons, 2):
+        ax, ay, aw, ah = a.rect
+        bx, by, bw, bh = b.rect
+        assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay
+    for button in buttons:
+        left, top, w, h = button.rect
+        assert button_at(buttons, (left + w // 2, top + h // 2)) == button
+    assert button_at(buttons, (1, 1)) is None
+
+
+def test_the_start_button_reads_stop_while_a_set_runs() -> None:
+    running = control_buttons(CONTROL_SIZE_PX, ["share"], running=True)
+    assert running[0].action == "toggle" and running[0].label.startswith("Stop")
+
+
+@pytest.mark.parametrize("screen", [(1920, 1080), (2560, 1440)])
+def test_the_two_windows_sit_side_by_side_when_the_screen_is_wide_enough(
+    screen: tuple[int, int],
+) -> None:
+    client_pos = client_window_position(CLIENT_SIZE_PX, screen)
+    control_pos = control_window_position(client_pos, CLIENT_SIZE_PX, CONTROL_SIZE_PX, screen)
+    assert client_pos is not None and control_pos is not None
+    assert control_pos[0] >= client_pos[0] + CLIENT_SIZE_PX[0]
+    assert control_pos[0] + CONTROL_SIZE_PX[0] <= screen[0]
+    assert client_pos[1] + CLIENT_SIZE_PX[1] <= screen[1]
+
+
+def test_on_a_small_screen_the_controls_stay_on_screen() -> None:
+    screen = (1366, 768)
+    client_pos = client_window_position(CLIENT_SIZE_PX, screen)
+    control_pos = control_window_position(client_pos, CLIENT_SIZE_PX, CONTROL_SIZE_PX, screen)
+    assert control_pos is not None
+    assert 0 <= control_pos[0] and control_pos[0] + CONTROL_SIZE_PX[0] <= screen[0]
