@@ -76,3 +76,37 @@ def test_published_tones_are_heard_on_their_side_at_their_times(
     # The speed change is heard: 1.5 Hz (1/3 s between tones), then 1 Hz (1/2 s).
     assert heard[1][0] - heard[0][0] == pytest.approx(1 / 3, abs=TOLERANCE_S)
     assert heard[-1][0] - heard[-2][0] == pytest.approx(0.5, abs=TOLERANCE_S)
+
+
+LR_CHECK = r"""
+import sys
+from bls.audio import open_output
+from bls.audio.lr_check import run_lr_check
+from bls.clock import Clock
+from bls.profiles import Library
+
+clock = Clock()
+output = open_output(Library.discover().load("standard").audio, clock=clock)
+if output.backend == "none":
+    sys.exit(f"no output: {output.problem}")
+run_lr_check(output, lambda word: print(word or "-", flush=True), clock)
+output.close()
+"""
+
+
+def test_the_left_right_check_beeps_left_while_left_is_shown_then_right(
+        pulse: dict[str, str]) -> None:
+    with Recorder(pulse) as recording:
+        result = subprocess.run([sys.executable, "-c", LR_CHECK], cwd=REPO,
+                                env=merged_env(pulse), capture_output=True, text=True,
+                                timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["LEFT", "RIGHT", "-"]
+    heard = find_tone_onsets(recording.samples, recording.sample_rate_hz)
+    assert [side for _, side in heard] == ["left"] * 3 + ["right"] * 3
+    rate = recording.sample_rate_hz
+    for onset_s, side in heard:
+        burst = recording.samples[round(onset_s * rate): round((onset_s + 0.2) * rate)]
+        other = 1 if side == "left" else 0
+        assert abs(burst[:, other]).max() < 0.001  # nothing at all in the other ear
+    assert heard[3][0] - heard[0][0] == pytest.approx(1.5, abs=TOLERANCE_S)
