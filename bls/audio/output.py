@@ -182,9 +182,10 @@ class AudioOutput:
         """Fade out (20 ms) and release the device; blocks about the latency plus 30 ms."""
         if self._closed:
             return
+        playing = self._failure is None and not self._stalled(self._clock.now())
         self._closing = True
         synth = self._synth
-        if synth is not None and self._failure is None and not self._stalled(self._clock.now()):
+        if synth is not None and playing:
             stamp = self._stamp
             block = stamp.frames if stamp is not None else 0
             # The ramp starts with the next block; stop the device once its end has been heard,
