@@ -18,6 +18,7 @@ from tests.e2e.harness import Recorder, find_tone_onsets, merged_env
 
 REPO = Path(__file__).resolve().parents[2]
 TOLERANCE_S = 0.015
+ATTEMPTS = 2
 
 PLAYER = r"""
 import json, sys, time
@@ -57,12 +58,16 @@ output.close()
 @pytest.mark.parametrize("backend", ["portaudio", "sdl"])
 def test_published_tones_are_heard_on_their_side_at_their_times(
         pulse: dict[str, str], backend: str) -> None:
-    with Recorder(pulse) as recording:
-        result = subprocess.run([sys.executable, "-c", PLAYER, backend], cwd=REPO,
-                                env=merged_env(pulse), capture_output=True, text=True,
-                                timeout=60)
-    assert result.returncode == 0, result.stderr
-    report = json.loads(result.stdout)
+    for _attempt in range(ATTEMPTS):
+        with Recorder(pulse) as recording:
+            result = subprocess.run([sys.executable, "-c", PLAYER, backend], cwd=REPO,
+                                    env=merged_env(pulse), capture_output=True, text=True,
+                                    timeout=60)
+        assert result.returncode == 0, result.stderr
+        report = json.loads(result.stdout)
+        if report["underruns"] == 0:
+            break  # an underrun shifts later tones: on a busy machine, try once more
+    assert report["underruns"] == 0, report
     assert report["problem"] is None
     planned = [(float(t), side) for t, side in report["tones"]]
     assert len(planned) == 10

@@ -22,6 +22,7 @@ from tests.e2e.harness import Recorder, find_tone_onsets, merged_env
 REPO = Path(__file__).resolve().parents[2]
 TOLERANCE_S = 0.015
 SETS, PAUSE_S, SECONDS = 2, 2.0, 4.0
+ATTEMPTS = 2
 
 
 def classify(stereo: np.ndarray, rate: int) -> list[tuple[float, str]]:
@@ -37,12 +38,16 @@ def classify(stereo: np.ndarray, rate: int) -> list[tuple[float, str]]:
 
 def test_tap_plays_sets_of_alternating_tones_with_a_cue_and_a_pause(
         pulse: dict[str, str]) -> None:
-    with Recorder(pulse) as recording:
-        result = subprocess.run(
-            [sys.executable, "-m", "bls", "tap", "-p", "tapping", "--sets", str(SETS),
-             "--pause", f"{PAUSE_S:g}", "--seconds", f"{SECONDS:g}"],
-            cwd=REPO, env=merged_env(pulse), capture_output=True, text=True, timeout=60)
-    assert result.returncode == 0, result.stderr
+    for _attempt in range(ATTEMPTS):
+        with Recorder(pulse) as recording:
+            result = subprocess.run(
+                [sys.executable, "-m", "bls", "tap", "-p", "tapping", "--sets", str(SETS),
+                 "--pause", f"{PAUSE_S:g}", "--seconds", f"{SECONDS:g}"],
+                cwd=REPO, env=merged_env(pulse), capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        if "the sound broke up" not in result.stdout:
+            break  # an underrun shifts later tones: on a busy machine, try once more
+    assert "the sound broke up" not in result.stdout, result.stdout
     assert result.stdout.startswith("sound: ")
 
     profile = Library.discover().load("tapping")
