@@ -249,8 +249,10 @@ class LiveSession:
         timing = "vsync" if not self.paced else "clock-timed frames"
         backend = getattr(self.output, "backend", "none")
         latency = getattr(self.output, "latency_s", 0.0) * 1000
+        sound = ("picture only" if backend == "none"
+                 else f"sound {backend}, {latency:.0f} ms latency made up for")
         return (f"{profile.name}: {where} {window.size_px[0]}x{window.size_px[1]} at "
-                f"{window.refresh_hz:.0f} Hz ({timing}); sound {backend}, {latency:.0f} ms; "
+                f"{window.refresh_hz:.0f} Hz ({timing}); {sound}; "
                 "Space starts a set, ? shows the keys, Esc quits")
 
     def _report_sets(self, shown: float, ended: SetEnded | None) -> None:
