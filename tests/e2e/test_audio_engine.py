@@ -18,7 +18,7 @@ from tests.e2e.harness import Recorder, find_tone_onsets, merged_env
 
 REPO = Path(__file__).resolve().parents[2]
 TOLERANCE_S = 0.015
-ATTEMPTS = 2
+ATTEMPTS = 3
 
 PLAYER = r"""
 import json, sys, time
@@ -55,9 +55,24 @@ output.close()
 """
 
 
+def schedule_mismatch(planned: list[tuple[float, str]],
+                      heard: list[tuple[float, str]]) -> str | None:
+    """Why the heard tones are not the planned ones (sides, times relative to the first)."""
+    if [side for _, side in heard] != [side for _, side in planned]:
+        return f"sides differ: planned {planned}, heard {heard}"
+    first_heard, first_planned = heard[0][0], planned[0][0]
+    for (heard_s, _), (planned_s, _) in zip(heard, planned, strict=True):
+        error_s = (heard_s - first_heard) - (planned_s - first_planned)
+        if abs(error_s) > TOLERANCE_S:
+            return f"tone at {planned_s:.3f} s heard {error_s * 1000:+.1f} ms off: {heard}"
+    return None
+
+
 @pytest.mark.parametrize("backend", ["portaudio", "sdl"])
 def test_published_tones_are_heard_on_their_side_at_their_times(
         pulse: dict[str, str], backend: str) -> None:
+    # A starved sound server (a busy CI machine) can insert silence that no callback sees, which
+    # shifts every later tone; a schedule bug would show on every attempt.
     for _attempt in range(ATTEMPTS):
         with Recorder(pulse) as recording:
             result = subprocess.run([sys.executable, "-c", PLAYER, backend], cwd=REPO,
@@ -65,19 +80,15 @@ def test_published_tones_are_heard_on_their_side_at_their_times(
                                     timeout=60)
         assert result.returncode == 0, result.stderr
         report = json.loads(result.stdout)
-        if report["underruns"] == 0:
-            break  # an underrun shifts later tones: on a busy machine, try once more
-    assert report["underruns"] == 0, report
-    assert report["problem"] is None
-    planned = [(float(t), side) for t, side in report["tones"]]
+        assert report["problem"] is None
+        planned = [(float(t), side) for t, side in report["tones"]]
+        heard = find_tone_onsets(recording.samples, recording.sample_rate_hz)
+        mismatch = schedule_mismatch(planned, heard)
+        if mismatch is None and report["underruns"] == 0:
+            break
+    assert mismatch is None, mismatch
     assert len(planned) == 10
-
-    heard = find_tone_onsets(recording.samples, recording.sample_rate_hz)
-    assert [side for _, side in heard] == [side for _, side in planned]
     assert [side for _, side in planned[:4]] == ["right", "left", "right", "left"]
-    first_heard, first_planned = heard[0][0], planned[0][0]
-    for (heard_s, _), (planned_s, _) in zip(heard, planned, strict=True):
-        assert heard_s - first_heard == pytest.approx(planned_s - first_planned, abs=TOLERANCE_S)
     # The speed change is heard: 1.5 Hz (1/3 s between tones), then 1 Hz (1/2 s).
     assert heard[1][0] - heard[0][0] == pytest.approx(1 / 3, abs=TOLERANCE_S)
     assert heard[-1][0] - heard[-2][0] == pytest.approx(0.5, abs=TOLERANCE_S)

@@ -22,7 +22,7 @@ from tests.e2e.harness import Recorder, find_tone_onsets, merged_env
 REPO = Path(__file__).resolve().parents[2]
 TOLERANCE_S = 0.015
 SETS, PAUSE_S, SECONDS = 2, 2.0, 4.0
-ATTEMPTS = 2
+ATTEMPTS = 3
 
 
 def classify(stereo: np.ndarray, rate: int) -> list[tuple[float, str]]:
@@ -36,49 +36,58 @@ def classify(stereo: np.ndarray, rate: int) -> list[tuple[float, str]]:
     return found
 
 
+def run_tap(pulse: dict[str, str]) -> tuple[subprocess.CompletedProcess[str],
+                                            list[tuple[float, str]]]:
+    with Recorder(pulse) as recording:
+        result = subprocess.run(
+            [sys.executable, "-m", "bls", "tap", "-p", "tapping", "--sets", str(SETS),
+             "--pause", f"{PAUSE_S:g}", "--seconds", f"{SECONDS:g}"],
+            cwd=REPO, env=merged_env(pulse), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return result, classify(recording.samples, recording.sample_rate_hz)
+
+
+def schedule_mismatch(heard: list[tuple[float, str]],
+                      expected: list[tuple[float, str]]) -> str | None:
+    """Why the heard sounds are not the planned ones (sides, times relative to the first)."""
+    if [side for _, side in heard] != [side for _, side in expected]:
+        return f"sides differ: expected {expected}, heard {heard}"
+    for (heard_s, _), (expected_s, _) in zip(heard, expected, strict=True):
+        error_s = (heard_s - heard[0][0]) - (expected_s - expected[0][0])
+        if abs(error_s) > TOLERANCE_S:
+            return f"sound at {expected_s:.3f} s heard {error_s * 1000:+.1f} ms off: {heard}"
+    return None
+
+
 def test_tap_plays_sets_of_alternating_tones_with_a_cue_and_a_pause(
         pulse: dict[str, str]) -> None:
-    for _attempt in range(ATTEMPTS):
-        with Recorder(pulse) as recording:
-            result = subprocess.run(
-                [sys.executable, "-m", "bls", "tap", "-p", "tapping", "--sets", str(SETS),
-                 "--pause", f"{PAUSE_S:g}", "--seconds", f"{SECONDS:g}"],
-                cwd=REPO, env=merged_env(pulse), capture_output=True, text=True, timeout=60)
-        assert result.returncode == 0, result.stderr
-        if "the sound broke up" not in result.stdout:
-            break  # an underrun shifts later tones: on a busy machine, try once more
-    assert "the sound broke up" not in result.stdout, result.stdout
-    assert result.stdout.startswith("sound: ")
-
     profile = Library.discover().load("tapping")
     plan = plan_sets(replace(profile, length=SetLength(None, SECONDS)), SETS, PAUSE_S)
-    expected = [timeline.events(timeline.start_s, timeline.rest_s) for timeline in plan]
-    passes = [len(events) for events in expected]
+    # Each set's tones (one per pass, alternating sides), then its cue in both ears at rest.
+    expected = sorted([(event.time_s, event.side) for timeline in plan
+                       for event in timeline.events(timeline.start_s, timeline.rest_s)]
+                      + [(timeline.rest_s, "both") for timeline in plan])
+    # A starved sound server (a busy CI machine) can insert silence, which shifts every later
+    # sound; a scheduling bug would show on every attempt.
+    for _attempt in range(ATTEMPTS):
+        result, heard = run_tap(pulse)
+        mismatch = schedule_mismatch(heard, expected)
+        if mismatch is None and "the sound broke up" not in result.stdout:
+            break
+    assert mismatch is None, mismatch
+    assert result.stdout.startswith("sound: ")
+
+    passes = [len(timeline.events(timeline.start_s, timeline.rest_s)) for timeline in plan]
     assert f"set 1 done: {passes[0]} passes" in result.stdout
     assert f"pause {PAUSE_S:g} s" in result.stdout
-
-    heard = classify(recording.samples, recording.sample_rate_hz)
     tones = [(t, side) for t, side in heard if side != "both"]
-    cues = [t for t, side in heard if side == "both"]
-    assert len(tones) == sum(passes), heard
-    assert len(cues) == SETS, heard
-
-    # Split the tones into sets and compare each with the plan, relative to set 1's first tone.
-    first_heard, first_planned = tones[0][0], expected[0][0].time_s
-    planned = [event for events in expected for event in events]
-    for (heard_s, side), event in zip(tones, planned, strict=True):
-        assert side == event.side
-        assert heard_s - first_heard == pytest.approx(event.time_s - first_planned,
-                                                      abs=TOLERANCE_S)
+    assert len(tones) == sum(passes)
+    assert tones[0][1] == "right"  # pass 0 sweeps from the left end to the right end
     spacing = np.diff([t for t, _ in tones[: passes[0]]])
     assert spacing == pytest.approx(0.5, abs=TOLERANCE_S)  # 1 Hz: two passes a second
-    # The cue comes as each set is back at rest; then the pause, then the next set's lead-in.
-    for cue_s, timeline in zip(cues, plan, strict=True):
-        assert cue_s - first_heard == pytest.approx(timeline.rest_s - first_planned,
-                                                    abs=TOLERANCE_S)
+    # Between the sets: the glide home, the pause, and the next set's lead-in and first pass.
     gap = tones[passes[0]][0] - tones[passes[0] - 1][0]
-    assert gap == pytest.approx(expected[1][0].time_s - expected[0][-1].time_s, abs=TOLERANCE_S)
-    assert gap > PAUSE_S
+    assert gap > PAUSE_S + 1.0
 
 
 def _has_sound_card() -> bool:
