@@ -49,10 +49,15 @@ class Frame:
 class Bls:
     """`python -m bls run ...` as a child; its stdout lines arrive in a queue."""
 
-    def __init__(self, env: Mapping[str, str], tmp_path: Path, *args: str) -> None:
+    def __init__(self, env: Mapping[str, str], tmp_path: Path, *args: str,
+                 vsync: bool = False) -> None:
         self.frame_log = tmp_path / "frames.log"
+        # Without vsync the window is never replaced: on an X server whose vsync does not keep
+        # up, bls swaps to a plain window after its first seconds, and a key sent at that moment
+        # would be lost.
         env = merged_env(env, {"BLS_FRAME_LOG": str(self.frame_log),
-                               "BLS_CONFIG_HOME": str(tmp_path / "config")})
+                               "BLS_CONFIG_HOME": str(tmp_path / "config"),
+                               **({} if vsync else {"BLS_VSYNC": "0"})})
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "bls", "run", "--window", f"{WINDOW[0]}x{WINDOW[1]}", *args],
             cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -97,9 +102,39 @@ class Bls:
             time.sleep(0.05)
         raise AssertionError("the bls window did not appear")
 
+    def screenshot(self) -> np.ndarray | None:
+        """The bls window now (looked up afresh: the window may have been replaced), or None."""
+        found = subprocess.run(["xdotool", "search", "--classname", "^bls$"], env=self.env,
+                               capture_output=True, text=True)
+        ids = found.stdout.split()
+        if found.returncode != 0 or len(ids) != 1:
+            return None
+        try:
+            return screenshot_window(self.env, ids[0])
+        except (RuntimeError, subprocess.TimeoutExpired):  # closed, or the server stalled
+            return None
+
+    def wait_to_see(self, side: str) -> float:
+        """Poll screenshots until the target is seen on `side`; its centre x in pixels."""
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:
+            image = self.screenshot()
+            seen = None if image is None else target_centre_x(image)
+            if seen is not None and side_of(2.0 * seen / WINDOW[0] - 1.0) == side:
+                return seen
+        raise AssertionError(f"the target was not seen on the {side} side")
+
     def key(self, name: str) -> None:
-        subprocess.run(["xdotool", "search", "--classname", "^bls$", "windowfocus", "--sync",
-                        "key", name], env=self.env, check=True, capture_output=True)
+        """Focus the bls window and press a key (retried while the window is not found)."""
+        deadline = time.monotonic() + WAIT_S
+        while True:
+            pressed = subprocess.run(["xdotool", "search", "--classname", "^bls$", "windowfocus",
+                                      "--sync", "key", name], env=self.env, capture_output=True,
+                                     timeout=WAIT_S)
+            if pressed.returncode == 0:
+                return
+            assert time.monotonic() < deadline, f"could not press {name}: {pressed.stderr!r}"
+            time.sleep(0.05)
 
     def finish(self, timeout_s: float = WAIT_S) -> int:
         code = self.proc.wait(timeout=timeout_s)
@@ -159,17 +194,16 @@ def test_a_set_sweeps_with_alternating_tones_and_ends_at_rest_in_the_centre(desk
     passes = 6
     shots: list[tuple[float, float, np.ndarray]] = []
     with Recorder(pulse) as recording:
-        bls = Bls(desktop, tmp_path, "--autostart", "--exit-after-set", "--passes", str(passes))
+        bls = Bls(desktop, tmp_path, "--autostart", "--exit-after-set", "--passes", str(passes),
+                  vsync=True)
         try:
-            window = bls.window_id()
+            bls.window_id()
             bls.wait_for("set 1 started")
             while bls.proc.poll() is None and len(shots) < 40:
                 before = time.perf_counter()
-                try:
-                    image = screenshot_window(desktop, window)
-                except RuntimeError:  # the window closed while we looked
-                    break
-                shots.append((before, time.perf_counter(), image))
+                image = bls.screenshot()
+                if image is not None:
+                    shots.append((before, time.perf_counter(), image))
             assert bls.finish() == 0
         finally:
             bls.kill()
@@ -179,7 +213,10 @@ def test_a_set_sweeps_with_alternating_tones_and_ends_at_rest_in_the_centre(desk
     # Pictures: each screenshot shows the target on the side the frame log says it was.
     checked = 0
     for before, after, image in shots:
-        during = [f.x for f in frames if before - 0.05 <= f.flip_s <= after]
+        # On screen: the frames flipped while the picture was taken, and the two before it (the
+        # X server may show a flip a moment after the program's update call returns).
+        shown_before = [f.x for f in frames if f.flip_s < before][-2:]
+        during = shown_before + [f.x for f in frames if before <= f.flip_s <= after]
         sides = {side_of(x) for x in during}
         if len(sides) != 1 or sides == {"centre"}:
             continue  # the target crossed the middle while the picture was taken
@@ -221,7 +258,7 @@ def picture_arrivals(frames: list[Frame]) -> list[tuple[float, str]]:
 def test_space_starts_up_speeds_up_without_a_jump_and_escape_quits_at_once(desktop, tmp_path):
     bls = Bls(desktop, tmp_path, "--no-audio", "--passes", "12")
     try:
-        window = bls.window_id()
+        bls.window_id()
         bls.wait_for("Space starts a set")
         bls.key("space")
         bls.wait_for("set 1 started: 12 passes at 1.00 Hz")
@@ -230,11 +267,7 @@ def test_space_starts_up_speeds_up_without_a_jump_and_escape_quits_at_once(deskt
         bls.wait_for("speed 1.30 Hz")
         # Let it sweep: wait until the target has been seen at the left, then at the right.
         for side in ("left", "right"):
-            deadline = time.monotonic() + WAIT_S
-            while time.monotonic() < deadline:
-                seen = target_centre_x(screenshot_window(desktop, window))
-                if seen is not None and side_of(2.0 * seen / WINDOW[0] - 1.0) == side:
-                    break
+            bls.wait_to_see(side)
         bls.key("Escape")
         assert bls.finish() == 0
     finally:
@@ -253,12 +286,45 @@ def test_space_starts_up_speeds_up_without_a_jump_and_escape_quits_at_once(deskt
 def test_the_target_rests_in_the_centre_until_a_set_is_started(desktop, tmp_path):
     bls = Bls(desktop, tmp_path, "--no-audio")
     try:
-        window = bls.window_id()
+        bls.window_id()
         bls.wait_for("Space starts a set")
-        image = screenshot_window(desktop, window)
-        seen = target_centre_x(image)
-        assert seen is not None and abs(seen - expected_x_px(0.0)) <= 1
+        seen = bls.wait_to_see("centre")
+        assert abs(seen - expected_x_px(0.0)) <= 1
         bls.key("q")
         assert bls.finish() == 0
     finally:
         bls.kill()
+
+
+def test_a_display_that_does_not_exist_is_one_line_and_exit_code_2(desktop, tmp_path):
+    result = subprocess.run(
+        [sys.executable, "-m", "bls", "run", "--display", "7", "--no-audio"], cwd=REPO,
+        env=merged_env(desktop, {"BLS_CONFIG_HOME": str(tmp_path)}), capture_output=True,
+        text=True, timeout=WAIT_S)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "--display 7" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_space_during_a_set_stops_the_tones_at_once_and_the_target_glides_home(desktop, pulse,
+                                                                              tmp_path):
+    with Recorder(pulse) as recording:
+        bls = Bls(desktop, tmp_path, "--autostart", "--passes", "24")
+        try:
+            bls.window_id()
+            bls.wait_for("set 1 started")
+            # Let a few passes go by: wait until the target has been at the right, then left.
+            for side in ("right", "left", "right"):
+                bls.wait_to_see(side)
+            bls.key("space")
+            stopped = bls.wait_for("set 1 stopped")
+            bls.key("Escape")
+            assert bls.finish() == 0
+        finally:
+            bls.kill()
+    done = int(stopped.split(": ")[2].split("/")[0])
+    assert 2 <= done < 24
+    onsets = find_tone_onsets(recording.samples, recording.sample_rate_hz)
+    assert len(onsets) == done  # no tone after the stop
+    frames = bls.frames()
+    assert frames[-1].state == "idle" and (frames[-1].x, frames[-1].y) == (0.0, 0.0)
