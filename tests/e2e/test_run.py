@@ -125,16 +125,23 @@ class Bls:
         raise AssertionError(f"the target was not seen on the {side} side")
 
     def key(self, name: str) -> None:
-        """Focus the bls window and press a key (retried while the window is not found)."""
+        """Focus the bls window, then press a key through XTEST (retried until focused).
+
+        Two xdotool calls, not one chain: a chained `key` aims at the window, and when the
+        press makes bls quit, the release goes to a window that is gone and the key stays down
+        in the server (every later window would then see Escape held and quit at once).
+        """
         deadline = time.monotonic() + WAIT_S
         while True:
-            pressed = subprocess.run(["xdotool", "search", "--classname", "^bls$", "windowfocus",
-                                      "--sync", "key", name], env=self.env, capture_output=True,
-                                     timeout=WAIT_S)
-            if pressed.returncode == 0:
-                return
-            assert time.monotonic() < deadline, f"could not press {name}: {pressed.stderr!r}"
+            focused = subprocess.run(["xdotool", "search", "--classname", "^bls$",
+                                      "windowfocus", "--sync"], env=self.env,
+                                     capture_output=True, timeout=WAIT_S)
+            if focused.returncode == 0:
+                break
+            assert time.monotonic() < deadline, f"could not focus bls: {focused.stderr!r}"
             time.sleep(0.05)
+        subprocess.run(["xdotool", "key", name], env=self.env, check=True, capture_output=True,
+                       timeout=WAIT_S)
 
     def finish(self, timeout_s: float = WAIT_S) -> int:
         code = self.proc.wait(timeout=timeout_s)
