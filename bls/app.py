@@ -196,8 +196,10 @@ class LiveSession:
             self.renderer.draw_full(surface)
             self.renderer.draw_frame(surface, position, trail)
             rects = [surface.get_rect()]
-        else:
+        elif self.renderer.moved(position, trail):
             rects = self.renderer.draw_frame(surface, position, trail)
+        else:
+            rects = []  # at rest: nothing to draw, nothing to present
         force = self._full_redraw
         rects += self.hud.draw(surface, self._hud_lines(shown) if view.hud else (),
                                force=force or self.hud.touches(rects))
@@ -206,14 +208,18 @@ class LiveSession:
         self._full_redraw = False
         cost = clock.now() - work_start
 
-        if self.paced or not rects:
+        if not rects:
+            # Nothing changed (the target at rest): no present, so no flip to time or judge.
+            self.timer.resync()
+            time.sleep(max(0.0, flip_at - clock.now()))
+            return ended
+        if self.paced:
             # No vsync to wait on: start the update so that it completes at the predicted flip.
             wait = flip_at - self.timer.present_estimate_s() - clock.now()
             if wait > 0:
                 time.sleep(wait)
         present_start = clock.now()
-        if rects:
-            pygame.display.update(rects)
+        pygame.display.update(rects)
         flip_s = clock.now()
         self.timer.flipped(flip_s, cost, flip_s - present_start)
         if not self.paced and (self.timer.vsync_paces() is False

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 LATE_FACTOR = 1.5  # an interval longer than this many periods shows one frame twice
 WARM_UP_FLIPS = 3  # the first flips of a window (while it is mapped) are not judged
 PACE_CHECK_FRAMES = 30  # frames needed before judging whether vsync paces the flips
-JUDGE_FROM_S, JUDGE_UNTIL_S = 1.0, 3.0  # window of a new window's life to judge presents in
+JUDGE_FROM_S = 1.0  # presents are judged from this long after a window's first flip...
+JUDGE_FOR_S, JUDGE_FRAMES = 2.0, 60  # ...over at least this long and this many flips
 LATE_SHARE_LIMIT = 0.1  # more late frames than this: the vsync present is too slow here
 COST_SAMPLES = 4096  # keep this many recent frame costs for the percentile
 
@@ -50,7 +51,7 @@ class FrameTimer:
         self._costs: list[float] = []
         self._presents: list[float] = []
         self._first_flip_s: float | None = None
-        self._judge_start: tuple[int, int] | None = None  # (frames, late) when judging began
+        self._judge_start: tuple[int, int, float] | None = None  # frames, late, time at start
         self._judged = False
 
     def next_flip(self, now_s: float) -> float:
@@ -78,7 +79,7 @@ class FrameTimer:
         if self._first_flip_s is None:
             self._first_flip_s = flip_s
         elif self._judge_start is None and flip_s - self._first_flip_s >= JUDGE_FROM_S:
-            self._judge_start = (self.frames, self.late)
+            self._judge_start = (self.frames, self.late, flip_s)
 
     def resync(self) -> None:
         """Forget the last flip (after a pause such as a window change) so it is not 'late'."""
@@ -91,15 +92,15 @@ class FrameTimer:
         return statistics.median(self._intervals[-PACE_CHECK_FRAMES:]) > 0.8 * self.period_s
 
     def presents_too_slow(self) -> bool:
-        """Asked every frame; True once, about 3 s after the window opened, if more than 10% of
-        the frames since its first second were late while drawing itself was cheap."""
+        """Asked every frame; True once, if more than 10% of the flips judged (at least 60 over
+        2 s, from a window's second second on) were late while drawing itself was cheap."""
         if self._judged or self._judge_start is None or self.last_flip_s is None:
             return False
-        assert self._first_flip_s is not None
-        if self.last_flip_s - self._first_flip_s < JUDGE_UNTIL_S:
+        start_frames, start_late, start_s = self._judge_start
+        frames, late = self.frames - start_frames, self.late - start_late
+        if frames < JUDGE_FRAMES or self.last_flip_s - start_s < JUDGE_FOR_S:
             return False
         self._judged = True
-        frames, late = self.frames - self._judge_start[0], self.late - self._judge_start[1]
         drawing_cheap = statistics.median(self._costs) < 0.5 * self.period_s
         return drawing_cheap and late > LATE_SHARE_LIMIT * frames
 

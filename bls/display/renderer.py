@@ -159,6 +159,10 @@ class TargetRenderer:
         self._blit(surface, position)
         return covered.clip(surface.get_rect())
 
+    def moved(self, position: Point, trail: Sequence[Point] = ()) -> bool:
+        """Whether drawing at `position` would change the picture since the last frame."""
+        return not self._drawn or self._last != (position, tuple(trail))
+
     def draw_frame(self, surface: pygame.Surface, position: Point,
                    trail: Sequence[Point] = ()) -> list[pygame.Rect]:
         """Erase the previous target, draw the new one; return the rects to update (old + new)."""
