@@ -117,16 +117,17 @@ def _run_window(args: argparse.Namespace, profile: Profile,
     from bls.audio import open_output
     from bls.clock import Clock
     from bls.display.frames import FrameTimer
+    from bls.share.windows import open_display
 
     clock = Clock()
     output = open_output(click_audio(profile), enabled=True, clock=clock)
     if output.problem:
         output.close()
         return f"no sound: {output.problem}"
-    pygame.display.init()  # not pygame.init(): the sound device is bls.audio's business
-    pygame.font.init()
-    output.start()
     try:
+        open_display(0)  # not pygame.init(): the sound device is bls.audio's business
+        pygame.font.init()
+        output.start()
         size = args.window or (1280, 720)
         screen = pygame.display.set_mode(size, vsync=1)
         pygame.display.set_caption("bls calibrate")
@@ -163,6 +164,8 @@ def _run_window(args: argparse.Namespace, profile: Profile,
             pygame.display.flip()
             flipped = clock.now()
             timer.flipped(flipped, 0.0, flipped - present_start)
+    except pygame.error as error:
+        return f"cannot open a window: {error}"
     finally:
         output.close()
         pygame.quit()

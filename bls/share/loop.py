@@ -35,7 +35,7 @@ from bls.share.layout import (
     for_sharing,
     trail_points,
 )
-from bls.share.windows import ClientView, ControlView
+from bls.share.windows import ClientView, ControlView, DisplayNumberError, open_display
 
 SHARE_PROFILE = "share"
 FALLBACK_REFRESH_HZ = 60.0  # when the display does not say its refresh rate
@@ -72,22 +72,26 @@ def run_share(args: argparse.Namespace, profile: Profile) -> int:
         offset_s = 0.0
     clock = Clock()
     output = open_output(profile.audio, enabled=not getattr(args, "no_audio", False), clock=clock)
-    pygame.display.init()  # not pygame.init(): the sound device is bls.audio's business
-    pygame.font.init()
     try:
-        return _loop(args, profile, library, clock, output, offset_s)
+        # Not pygame.init(): the sound device is bls.audio's business.
+        screen = open_display(getattr(args, "display", 0))
+        pygame.font.init()
+        return _loop(args, profile, library, clock, output, offset_s, screen)
+    except DisplayNumberError as error:
+        sys.stderr.write(f"bls: {error}\n")
+        return 2
+    except pygame.error as error:
+        sys.stderr.write(f"bls: cannot open the share windows: {error}\n")
+        return 1
     finally:
         output.close()
         pygame.quit()
 
 
 def _loop(args: argparse.Namespace, profile: Profile, library: Library, clock: Clock,
-          output: object, offset_s: float) -> int:
+          output: object, offset_s: float, screen: tuple[int, int] | None) -> int:
     client_size: tuple[int, int] = tuple(args.window) if getattr(args, "window", None) \
         else CLIENT_SIZE_PX  # type: ignore[assignment]
-    screens = pygame.display.get_desktop_sizes()
-    screen = screens[min(max(getattr(args, "display", 0), 0), len(screens) - 1)] if screens \
-        else None
     client_pos = client_window_position(client_size, screen)
     client = ClientView(profile, client_size, client_pos)
     control = ControlView(CONTROL_SIZE_PX, control_window_position(
