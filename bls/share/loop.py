@@ -122,6 +122,7 @@ def _loop(args: argparse.Namespace, profile: Profile, library: Library, clock: C
         f"('{client.window.title}'), controls in '{control.window.title}'; "
         "share only the client window; Space starts a set, Esc quits")
     reported = 0
+    shown: tuple[object, ...] | None = None  # the client frame on screen (position, trail)
     while True:
         for event in pygame.event.get():
             window = getattr(event, "window", None)
@@ -170,16 +171,24 @@ def _loop(args: argparse.Namespace, profile: Profile, library: Library, clock: C
         flip_at = timer.next_flip(work_start)
         picture_t = output.heard_time(flip_at) - offset_s  # type: ignore[attr-defined]
         profile = in_use[0]
-        client.draw(session.position(picture_t),
-                    trail_points(session.position, picture_t, profile.target.trail_s))
-        cost = clock.now() - work_start
+        frame = (session.position(picture_t),
+                 trail_points(session.position, picture_t, profile.target.trail_s))
         wait = flip_at - timer.present_estimate_s() - clock.now()
-        if wait > 0:
-            time.sleep(wait)
-        present_start = clock.now()
-        client.present()
-        flip_s = clock.now()
-        timer.flipped(flip_s, cost, flip_s - present_start)
+        if frame == shown and client.current:
+            # At rest nothing changes: present nothing, just keep the loop's beat.
+            time.sleep(max(0.0, wait))
+            timer.resync()
+        else:
+            client.draw(*frame)
+            cost = clock.now() - work_start
+            wait = flip_at - timer.present_estimate_s() - clock.now()
+            if wait > 0:
+                time.sleep(wait)
+            present_start = clock.now()
+            client.present()
+            flip_s = clock.now()
+            timer.flipped(flip_s, cost, flip_s - present_start)
+            shown = frame
 
         ended = session.tick(picture_t)
         reported = _report_sets(session, picture_t, ended, reported)

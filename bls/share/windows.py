@@ -55,6 +55,7 @@ class ClientView:
         self.window = pygame.Window(CLIENT_TITLE, size, position=where, resizable=True)
         self.window.minimum_size = (320, 180)
         self.profile = profile
+        self.current = False  # False after a redraw from scratch, until a frame is presented
         self.renderer = self._make_renderer()
 
     @property
@@ -67,6 +68,7 @@ class ClientView:
                                   surface.get_size())
         renderer.draw_full(surface)
         self.window.flip()
+        self.current = False
         return renderer
 
     def use_profile(self, profile: Profile) -> None:
@@ -87,6 +89,7 @@ class ClientView:
 
     def present(self) -> None:
         self.window.flip()
+        self.current = True
 
 
 class ControlView:
