@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bls.audio import AudioOutput, open_output
+from bls.audio.lr_check import run_lr_check
 from bls.audio.output import PICTURE_ONLY
 from bls.clock import Clock
 from bls.core.profile import MIN_SPEED_HZ, Profile
@@ -154,7 +155,7 @@ class TapProgram:
         if self.state == "done":
             return ""  # the last cue rings out; "done" was already said
         return (f"ready | Space starts set {self.set_number + 1}/{self.sets} | {speed} | "
-                f"{KEYS_HELP}")
+                f"L left/right check, {KEYS_HELP}")
 
     # -- inside -----------------------------------------------------------------------------
 
@@ -269,7 +270,12 @@ def run_loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI, 
                 ui.message(f"stopped during set {max(program.set_number, 1)}/{program.sets}"
                            if program.state in ("running", "stopping") else "quit")
                 return EXIT_OK
-            if key == "toggle":
+            if key == "check" and program.state == "ready":
+                # Before the first set: left ear, then right, so swapped headphones show.
+                run_lr_check(output, lambda word: ui.message(
+                    f"left/right check: {word}" if word else "left/right check: done"), clock,
+                    sleep=ui.wait)
+            elif key == "toggle":
                 apply(program.toggle(change_s))
             elif key in ("up", "down"):
                 delta = SPEED_STEP_HZ if key == "up" else -SPEED_STEP_HZ
@@ -296,6 +302,8 @@ def parse_keys(data: bytes) -> list[str]:
             keys.append("toggle")
         elif byte in (b"q", b"Q"):
             keys.append("quit")
+        elif byte in (b"l", b"L"):
+            keys.append("check")
         elif byte in (b"+", b"="):
             keys.append("up")
         elif byte == b"-":
@@ -387,7 +395,8 @@ def tap_command(args: argparse.Namespace, profile: Profile, *,
             terminal = TerminalUI(fd)
             pause = f", {args.pause:g} s pause" if args.sets > 1 else ""
             terminal.message(f"{profile.name}: {args.sets} set(s) of "
-                             f"{profile.length.describe()}{pause}. Press Space to start.")
+                             f"{profile.length.describe()}{pause}. Press L to check "
+                             "left/right in your headphones, Space to start.")
             code = run_loop(program, output, clock, terminal, autostart=False)
             terminal.clear()
             return code

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import wave
@@ -15,9 +16,15 @@ from bls.profiles import Library
 from bls.sounds import voice_for
 
 
+ROOT = Path(__file__).resolve().parents[2]
+
+
 def run_bls(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """`python -m bls ...` as a user runs it; works from a source checkout too."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)}
     return subprocess.run([sys.executable, "-m", "bls", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=60)
+                          cwd=cwd, env=env, timeout=60)
 
 
 def read_wav(path: Path) -> tuple[wave._wave_params, np.ndarray]:

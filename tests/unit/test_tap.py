@@ -197,3 +197,28 @@ def test_a_device_lost_mid_set_ends_tapping_with_one_line(tapping: Profile) -> N
     assert code == 1
     assert ui.lines[-1] == "bls tap: sound device stopped; tapping needs sound"
     assert 2.0 < clock.now() < 2.2
+
+
+def test_l_before_the_first_set_checks_left_then_right(tapping: Profile) -> None:
+    clock = ManualClock(0.0)
+
+    class StereoOutput(RecordingOutput):
+        def __init__(self, clock: ManualClock) -> None:
+            super().__init__(clock)
+            self.backend, self.channels, self.sample_rate = "test", 2, 48_000
+            self.beeps: list[tuple[float, float, float]] = []
+
+        def play(self, wave: np.ndarray, at_s: float, *, left: float = 1.0,
+                 right: float = 1.0) -> None:
+            self.beeps.append((at_s, left, right))
+
+    output = StereoOutput(clock)
+    ui = ScriptedUI(clock, keys=[(0.5, "check"), (5.0, "quit")])
+    assert run_loop(TapProgram(tapping, 1, 0.0), output, clock, ui, autostart=False) == 0
+    checks = [line for line in ui.lines if line.startswith("left/right check")]
+    assert checks == ["left/right check: LEFT", "left/right check: RIGHT",
+                      "left/right check: done"]
+    sides = [("left" if left else "right") for _, left, _ in sorted(output.beeps)]
+    assert sides == ["left"] * 3 + ["right"] * 3
+    assert output.published == []  # the check starts no set
+    assert parse_keys(b"l") == ["check"]
