@@ -3,8 +3,10 @@
 Rules: one straight loop. Each frame is drawn for the predicted time of its flip, read on the
 audio's clock (`output.heard_time(flip) - calibration offset`), so a late frame never changes
 speed and the tone is heard as the target is seen at the end. Input is applied at the audio's
-change time (see `bls.controls`). Only the target's old and new areas are updated, plus the HUD
-when its text changes. No sound device: picture only, said once.
+change time (see `bls.controls`). With vsync, SDL's renderer composes each frame from textures
+uploaded once; without it (or when its presents make frames late), the plain window updates only
+the target's old and new areas, plus the HUD when its text changes. No sound device: picture
+only, said once.
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ from bls.core.profile import Profile
 from bls.core.session import Session, SetEnded, State
 from bls.core.timeline import Point
 from bls.display.frames import FrameTimer
-from bls.display.hud import Panel, hud_corner
-from bls.display.renderer import TargetRenderer
-from bls.display.window import DisplayError, Window, open_window
+from bls.display.hud import hud_corner
+from bls.display.picture import make_picture
+from bls.display.window import DisplayError, TextureWindow, Window, open_live_window
 from bls.profiles import Library
 from bls.settings import SettingsError, load_settings
 
@@ -61,7 +63,7 @@ def run_command(args: argparse.Namespace, profile: Profile) -> int:
     output = open_output(profile.audio, enabled=not args.no_audio, clock=clock)
     try:
         try:
-            window = open_window(size_px=args.window, display_index=args.display)
+            window = open_live_window(size_px=args.window, display_index=args.display)
         except DisplayError as error:
             sys.stderr.write(f"bls: {error}\n")
             return EXIT_USAGE
@@ -93,7 +95,7 @@ class FrameRecord:
 class LiveSession:
     """The window, the target, the HUD and the loop that feeds them from the session."""
 
-    def __init__(self, args: argparse.Namespace, profile: Profile, window: Window,
+    def __init__(self, args: argparse.Namespace, profile: Profile, window: Window | TextureWindow,
                  output: object, clock: Clock, offset_s: float) -> None:
         self.args = args
         self.window = window
@@ -122,18 +124,24 @@ class LiveSession:
     # -- picture ----------------------------------------------------------------------------
 
     def _build_picture(self) -> None:
-        """Renderer and panels for the current window and profile, and a full redraw."""
+        """Target and panels for the current window and profile, and a full redraw."""
         profile = self.session.profile
-        surface = self.window.surface
-        self.renderer = TargetRenderer(profile.target, profile.motion.amplitude,
-                                       self.window.size_px)
-        self.renderer.prepare(surface)
-        if self.renderer.problem:
-            say(self.renderer.problem)
-        self.hud = Panel(self.window.size_px, hud_corner(profile.motion.path),
-                         profile.target.background)
-        self.help = Panel(self.window.size_px, "bottom-centre", profile.target.background)
+        self.picture = make_picture(self.window, profile.target, profile.motion.amplitude,
+                                    hud_corner(profile.motion.path))
+        if self.picture.target.problem:
+            say(self.picture.target.problem)
         self._full_redraw = True
+
+    def _reopen_window(self, size_px: tuple[int, int] | None, vsync: bool) -> None:
+        """A new window rather than a changed one (see `_toggle_fullscreen`)."""
+        if isinstance(self.window, TextureWindow):
+            self.window.close()
+        else:
+            pygame.display.quit()
+        self.window = open_live_window(size_px=size_px, display_index=self.window.display_index,
+                                       vsync=vsync)
+        self.timer.resync()
+        self._build_picture()
 
     def _use_profile(self, profile: Profile) -> None:
         self._build_picture()
@@ -143,11 +151,7 @@ class LiveSession:
         size = None if going_full else (self.args.window or WINDOWED_SIZE_PX)
         # A new window rather than a resized one: without a window manager (or with a strict
         # one) a resized window keeps its old place and would not cover the screen.
-        pygame.display.quit()
-        self.window = open_window(size_px=size, display_index=self.window.display_index,
-                                  vsync=not self.paced)
-        self.timer.resync()
-        self._build_picture()
+        self._reopen_window(size, vsync=not self.paced)
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -189,26 +193,16 @@ class LiveSession:
         self._report_sets(shown, ended)
         self._check_audio(work_start)
 
-        surface = self.window.surface
         position = session.position(shown)
         trail = self._trail(shown)
-        if self._full_redraw:
-            self.renderer.draw_full(surface)
-            self.renderer.draw_frame(surface, position, trail)
-            rects = [surface.get_rect()]
-        elif self.renderer.moved(position, trail):
-            rects = self.renderer.draw_frame(surface, position, trail)
-        else:
-            rects = []  # at rest: nothing to draw, nothing to present
-        force = self._full_redraw
-        rects += self.hud.draw(surface, self._hud_lines(shown) if view.hud else (),
-                               force=force or self.hud.touches(rects))
         help_lines = [f"{keys}:  {what}" for keys, what in KEY_HELP] if view.help else []
-        rects += self.help.draw(surface, help_lines, force=force or self.help.touches(rects))
+        changed = self.picture.draw(position, trail,
+                                    self._hud_lines(shown) if view.hud else (), help_lines,
+                                    full=self._full_redraw)
         self._full_redraw = False
         cost = clock.now() - work_start
 
-        if not rects:
+        if not changed:
             # Nothing changed (the target at rest): no present, so no flip to time or judge.
             self.timer.resync()
             time.sleep(max(0.0, flip_at - clock.now()))
@@ -219,7 +213,7 @@ class LiveSession:
             if wait > 0:
                 time.sleep(wait)
         present_start = clock.now()
-        pygame.display.update(rects)
+        self.picture.present()
         flip_s = clock.now()
         self.timer.flipped(flip_s, cost, flip_s - present_start)
         if not self.paced and (self.timer.vsync_paces() is False
@@ -229,11 +223,8 @@ class LiveSession:
             say("vsync: flips do not wait for the display here; timing frames with the clock"
                 if not late else f"vsync: {late} late frames with full-window presents; "
                 "updating only what moves and timing frames with the clock")
-            self.window = open_window(size_px=None if self.window.fullscreen
-                                      else self.window.size_px,
-                                      display_index=self.window.display_index, vsync=False)
-            self.timer.resync()
-            self._build_picture()
+            self._reopen_window(None if self.window.fullscreen else self.window.size_px,
+                                vsync=False)
         if self.records is not None:
             self.records.append(FrameRecord(flip_s, shown, position[0], position[1],
                                             session.state(shown).value, session.set_number))

@@ -1,8 +1,8 @@
 """Small text panels for the therapist: the HUD in a corner the target never crosses, and the keys.
 
-Rules: a panel re-renders its text only when the text changed, and returns the rectangles to
-update (its old and new area). The caller redraws a panel whenever the target's rectangles touch
-it, so the target never leaves a hole in the text.
+Rules: a panel re-renders its text only when the text changed; `draw` returns the rectangles to
+update (its old and new area), and `image` is what the texture path uploads. The caller redraws a
+panel whenever the target's rectangles touch it, so the target never leaves a hole in the text.
 """
 
 from __future__ import annotations
@@ -70,16 +70,31 @@ class Panel:
             rect.midbottom = (width // 2, height - PADDING_PX)
         return rect
 
+    def set_text(self, lines: Sequence[str]) -> bool:
+        """Take `lines` as the text (empty: hide); render it only if it changed. Returns whether
+        it changed. `image` and `image_rect` then say what to show and where."""
+        lines = tuple(lines)
+        if lines == self._lines:
+            return False
+        self._image = self._render(lines) if lines else None
+        self._lines = lines
+        return True
+
+    @property
+    def image(self) -> pygame.Surface | None:
+        """The rendered text (opaque, on the background colour), or None when hidden."""
+        return self._image
+
+    def image_rect(self) -> pygame.Rect:
+        """Where `image` goes on the surface (empty when hidden)."""
+        return self._place(self._image) if self._image is not None else pygame.Rect(0, 0, 0, 0)
+
     def draw(self, surface: pygame.Surface, lines: Sequence[str],
              force: bool = False) -> list[pygame.Rect]:
         """Show `lines` (empty: hide). Returns the rects to update; [] if nothing changed."""
-        lines = tuple(lines)
-        if lines == self._lines and not force:
-            return []
         old = self.rect.copy()
-        if lines != self._lines:
-            self._image = self._render(lines) if lines else None
-            self._lines = lines
+        if not self.set_text(lines) and not force:
+            return []
         if old.width:
             surface.fill(self.background, old)
         if self._image is None:

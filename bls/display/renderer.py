@@ -3,14 +3,16 @@
 Rules: a frame costs two small blits (erase the old target, draw the new one), never a full-screen
 redraw; `draw_frame` returns the rectangles to pass to `pygame.display.update`. Shapes are drawn
 from a signed distance (exact anti-aliasing) into sprites made once, one per quarter-pixel offset
-on each axis, so motion is smooth without resampling at frame time. No clock: callers pass the
-position for the frame's flip time.
+on each axis, so motion is smooth without resampling at frame time. `placements` says which
+sprite goes where, for presenting the same sprites as textures (`bls.display.textures`). No clock:
+callers pass the position for the frame's flip time.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pygame
@@ -21,6 +23,15 @@ from bls.core.timeline import CENTRE, Point
 SUBPIXEL_STEPS = 4  # sprite variants per pixel on each axis (quarter-pixel positioning)
 TRAIL_PEAK_ALPHA = 0.55  # opacity of the newest trail copy; older ones fade towards 0
 MIN_RADIUS_PX = 2.0
+
+
+class Placement(NamedTuple):
+    """One sprite on screen: its sub-pixel variant, its top-left pixel and its opacity."""
+
+    sprite: tuple[int, int]
+    left: int
+    top: int
+    alpha: int  # 0..255; 255 for the target, less for trail copies
 
 
 def _coverage(shape: str, radius: float, side: int, centre_x: float, centre_y: float) -> np.ndarray:
@@ -136,27 +147,42 @@ class TargetRenderer:
 
     # -- drawing ----------------------------------------------------------------------------
 
-    def _blit(self, surface: pygame.Surface, position: Point, alpha: int = 255) -> pygame.Rect:
-        x, y = self.to_pixels(position)
-        left, top, qx, qy = self._place(x, y)
-        sprite = self._sprites[(qx, qy)]
-        if alpha != 255:
-            sprite.set_alpha(alpha)
-            surface.blit(sprite, (left, top))
+    @property
+    def sprites(self) -> Mapping[tuple[int, int], pygame.Surface]:
+        """The sprites by sub-pixel variant (qx, qy), to upload as textures once."""
+        return self._sprites
+
+    def placements(self, position: Point, trail: Sequence[Point] = ()) -> list[Placement]:
+        """What a frame shows, in drawing order: the trail (oldest, faintest first), then the
+        target. The same list for every way of presenting, so they show the same picture."""
+        count = len(trail)
+        placed = []
+        for index, point in enumerate(trail):
+            alpha = round(255 * TRAIL_PEAK_ALPHA * (index + 1) / (count + 1))
+            placed.append(self._placement(point, alpha))
+        placed.append(self._placement(position, 255))
+        return placed
+
+    def _placement(self, position: Point, alpha: int) -> Placement:
+        left, top, qx, qy = self._place(*self.to_pixels(position))
+        return Placement((qx, qy), left, top, alpha)
+
+    def _blit(self, surface: pygame.Surface, placed: Placement) -> pygame.Rect:
+        sprite = self._sprites[placed.sprite]
+        if placed.alpha != 255:
+            sprite.set_alpha(placed.alpha)
+            surface.blit(sprite, (placed.left, placed.top))
             sprite.set_alpha(255)
         else:
-            surface.blit(sprite, (left, top))
-        return pygame.Rect(left, top, self._side, self._side)
+            surface.blit(sprite, (placed.left, placed.top))
+        return pygame.Rect(placed.left, placed.top, self._side, self._side)
 
     def _draw(self, surface: pygame.Surface, position: Point,
               trail: Sequence[Point]) -> pygame.Rect:
         """Draw the trail (oldest first) and the target; return the area they cover."""
         covered = self.target_rect(position)
-        count = len(trail)
-        for index, point in enumerate(trail):
-            alpha = round(255 * TRAIL_PEAK_ALPHA * (index + 1) / (count + 1))
-            covered.union_ip(self._blit(surface, point, alpha))
-        self._blit(surface, position)
+        for placed in self.placements(position, trail):
+            covered.union_ip(self._blit(surface, placed))
         return covered.clip(surface.get_rect())
 
     def moved(self, position: Point, trail: Sequence[Point] = ()) -> bool:

@@ -3,15 +3,21 @@
 Rules: ask for vsync; where the system does not give it, open a plain window surface, which
 updates only the rectangles that changed, and say so in one line (`Window.note`). A bad display
 number is the user's to fix (`DisplayError`, one line). BLS_VSYNC=0 in the environment skips
-vsync (for measuring the two ways of presenting against each other).
+vsync (for measuring the two ways of presenting against each other). `open_window` gives a
+surface (pygame's own vsync window uploads the whole surface at every update); `bls run` uses
+`open_live_window`, whose vsync window is SDL's renderer, drawn with textures (`TextureWindow`).
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import pygame
+from pygame._sdl2.video import Renderer
+
+from bls.display.sdl_present import gil_free_present
 
 DEFAULT_REFRESH_HZ = 60.0
 TITLE = "bls"
@@ -34,6 +40,36 @@ class Window:
     @property
     def period_s(self) -> float:
         return 1.0 / self.refresh_hz
+
+
+@dataclass
+class TextureWindow:
+    """A window presented by SDL's renderer (GPU where there is one) with vsync: no surface."""
+
+    sdl_window: pygame.Window
+    renderer: Renderer
+    size_px: tuple[int, int]
+    fullscreen: bool
+    display_index: int
+    vsync: bool  # asked of the renderer; whether presents really wait, the frame timer tells
+    refresh_hz: float
+    note: str | None = None
+    present_without_gil: Callable[[], None] | None = None  # see bls.display.sdl_present
+
+    @property
+    def period_s(self) -> float:
+        return 1.0 / self.refresh_hz
+
+    def present(self) -> None:
+        """Show what was drawn. With vsync this waits for the display, so it lets the sound
+        callback's thread run meanwhile wherever it can."""
+        if self.present_without_gil is not None:
+            self.present_without_gil()
+        else:
+            self.renderer.present()
+
+    def close(self) -> None:
+        self.sdl_window.destroy()
 
 
 def display_count() -> int:
@@ -90,3 +126,53 @@ def open_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
     return Window(surface=surface, size_px=surface.get_size(), fullscreen=fullscreen,
                   display_index=display_index, vsync=note is None and vsync,
                   refresh_hz=refresh_rate(display_index), note=note)
+
+
+def _undefined_position_on(display_index: int) -> tuple[int, int]:
+    """SDL_WINDOWPOS_UNDEFINED_DISPLAY(n): let SDL place the window on display n, as set_mode
+    does."""
+    where = 0x1FFF0000 | display_index
+    return where, where
+
+
+def open_texture_window(*, size_px: tuple[int, int] | None,
+                        display_index: int = 0) -> TextureWindow:
+    """Full screen (size_px None) or a window, presented by SDL's renderer with vsync.
+
+    Raises DisplayError for a display that is not there, pygame.error when there is no renderer.
+    """
+    os.environ["SDL_VIDEO_X11_WMCLASS"] = "bls"
+    pygame.display.init()
+    count = display_count()
+    if not 0 <= display_index < count:
+        raise DisplayError(f"--display {display_index}: this computer has {count} display(s), "
+                           f"numbered 0 to {count - 1}")
+    fullscreen = size_px is None
+    size = pygame.display.get_desktop_sizes()[display_index] if size_px is None else size_px
+    sdl_window = pygame.Window(TITLE, size, position=_undefined_position_on(display_index),
+                               fullscreen_desktop=fullscreen, borderless=fullscreen)
+    try:
+        renderer = Renderer(sdl_window, vsync=True)
+    except pygame.error:
+        sdl_window.destroy()
+        raise
+    pygame.mouse.set_visible(not fullscreen)
+    return TextureWindow(sdl_window=sdl_window, renderer=renderer,
+                         size_px=renderer.get_viewport().size, fullscreen=fullscreen,
+                         display_index=display_index, vsync=True,
+                         refresh_hz=refresh_rate(display_index),
+                         present_without_gil=gil_free_present(sdl_window))
+
+
+def open_live_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
+                     vsync: bool = True) -> Window | TextureWindow:
+    """The window `bls run` draws in: SDL's renderer with vsync, where there is one; else (or
+    with vsync=False or BLS_VSYNC=0) the plain window surface, updated by dirty rectangles."""
+    if vsync and os.environ.get("BLS_VSYNC") != "0":
+        try:
+            return open_texture_window(size_px=size_px, display_index=display_index)
+        except pygame.error as error:
+            window = open_window(size_px=size_px, display_index=display_index, vsync=False)
+            window.note = f"vsync: no renderer ({error}); timing frames with the clock"
+            return window
+    return open_window(size_px=size_px, display_index=display_index, vsync=False)
