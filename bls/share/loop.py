@@ -139,11 +139,17 @@ def _loop(args: argparse.Namespace, profile: Profile, library: Library, clock: C
                     and window is control.window:
                 over = button_at(_buttons(control, names, session, clock, output), event.pos)
                 pressed = over.action if over is not None else None
-            elif event.type == pygame.MOUSEMOTION and window is control.window:
-                over = button_at(_buttons(control, names, session, clock, output), event.pos)
-                hovered = over.action if over is not None else None
-            elif event.type == pygame.WINDOWENTER:
+            elif event.type == pygame.MOUSEMOTION:
                 # The shared window never shows the pointer; the control window always does.
+                # (Motion as well as WINDOWENTER: a window that opens under the pointer gets
+                # no enter event.)
+                if pygame.mouse.get_visible() != (window is not client.window):
+                    pygame.mouse.set_visible(window is not client.window)
+                if window is control.window:
+                    over = button_at(_buttons(control, names, session, clock, output),
+                                     event.pos)
+                    hovered = over.action if over is not None else None
+            elif event.type == pygame.WINDOWENTER:
                 pygame.mouse.set_visible(window is not client.window)
             elif event.type == pygame.WINDOWLEAVE:
                 pygame.mouse.set_visible(True)

@@ -33,7 +33,7 @@ def open_display(display_index: int) -> tuple[int, int] | None:
     screen: SDL would otherwise draw into an invisible offscreen buffer and nobody would know.
     """
     # Window managers (and xdotool) find bls's windows by their class, as for `bls run`.
-    os.environ.setdefault("SDL_VIDEO_X11_WMCLASS", "bls")
+    os.environ["SDL_VIDEO_X11_WMCLASS"] = "bls"  # pygame sets it to argv[0] on import
     pygame.display.init()
     driver = pygame.display.get_driver()
     if driver in INVISIBLE_DRIVERS and os.environ.get("SDL_VIDEODRIVER") != driver:

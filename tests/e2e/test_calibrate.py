@@ -199,9 +199,9 @@ def test_calibrate_saves_the_offset_chosen_with_the_arrow_keys(
         env=merged_env(env, {"BLS_CONFIG_HOME": str(tmp_path), "PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
         cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        wait_for_windows(env, ("bls calibrate",), proc)
+        window = wait_for_windows(env, ("bls calibrate",), proc)["bls calibrate"]
         for _ in range(6):
-            press_key(env, "shift+Left")
+            press_key(env, "shift+Left", window)
         press_key(env, "Right")
         press_key(env, "Left")
         press_key(env, "Return")
@@ -228,8 +228,8 @@ def test_calibrate_leaves_the_saved_offset_alone_on_escape(
         env=merged_env(env, {"BLS_CONFIG_HOME": str(tmp_path), "PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
         cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        wait_for_windows(env, ("bls calibrate",), proc)
-        press_key(env, "Left")
+        window = wait_for_windows(env, ("bls calibrate",), proc)["bls calibrate"]
+        press_key(env, "Left", window)
         press_key(env, "Escape")
         proc.communicate(timeout=30)
     finally:

@@ -93,11 +93,13 @@ def running_share(env: Mapping[str, str], config_home: Path,
         cwd=Path(__file__).resolve().parents[2],
         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
+    windows: dict[str, XWindow] = {}
     try:
-        yield proc, wait_for_windows(env, (CLIENT_TITLE, CONTROL_TITLE), proc)
+        windows = wait_for_windows(env, (CLIENT_TITLE, CONTROL_TITLE), proc)
+        yield proc, windows
     finally:
         if proc.poll() is None:
-            press_key(env, "Escape")
+            press_key(env, "Escape", windows.get(CONTROL_TITLE))
             try:
                 proc.wait(timeout=EXIT_TIMEOUT_S)
             except subprocess.TimeoutExpired:
@@ -125,8 +127,23 @@ def wait_for_image(env: Mapping[str, str], window: XWindow, ready: Callable[[np.
         time.sleep(0.05)
 
 
-def press_key(env: Mapping[str, str], key: str) -> None:
-    """A real key press (XTEST) into whichever bls window has the pointer or focus."""
+def press_key(env: Mapping[str, str], key: str, window: XWindow | None = None) -> None:
+    """A real key press (XTEST), after giving the window with `window`'s title the focus.
+
+    The window is looked up again by title: SDL may replace an X window just after it first
+    maps it. Two xdotool calls, not one chain: a chained `key` aims at the window, and when the
+    press makes bls quit, the release would go to a window that is gone and stay down.
+    """
+    deadline = time.monotonic() + WINDOW_TIMEOUT_S
+    while window is not None:  # a window still being mapped or replaced: retry
+        current = [w for w in x_windows(env) if w.title == window.title]
+        focused = subprocess.run(["xdotool", "windowfocus", "--sync", hex(current[0].id)],
+                                 env=merged_env(env), capture_output=True,
+                                 timeout=10) if current else None
+        if focused is not None and focused.returncode == 0:
+            break
+        assert time.monotonic() < deadline, f"cannot focus {window.title!r}"
+        time.sleep(0.05)
     subprocess.run(["xdotool", "key", key], env=merged_env(env), check=True, timeout=10)
 
 
@@ -214,7 +231,8 @@ def test_a_screen_share_capture_of_the_client_window_shows_no_pointer(
         client = windows[CLIENT_TITLE]
         wait_for_image(xserver, client, lambda image: target_mask(image, SHARE_BACKGROUND).any(),
                        "target")
-        # A pointer resting on the shared window, near its corner (away from the target's path).
+        # The pointer comes in from outside and rests near a corner (off the target's path).
+        move_pointer(xserver, 5, client.y + client.height + 40)
         move_pointer(xserver, client.x + 60, client.y + 60)
         move_pointer(xserver, client.x + 80, client.y + 70)
         frames = capture_region(xserver, client, frames=8)
@@ -244,7 +262,7 @@ def test_keys_in_the_client_window_stop_the_set(
         wait_for_image(xserver, client, lambda image: target_mask(image, SHARE_BACKGROUND).any(),
                        "target")
         move_pointer(xserver, client.x + client.width // 2, client.y + 40)
-        press_key(xserver, key)
+        press_key(xserver, key, client)
         deadline = time.monotonic() + WINDOW_TIMEOUT_S
         while True:  # stopped: the target glides home and rests in the centre
             image = window_pixels(xserver, client)
