@@ -20,6 +20,7 @@ from bls.core.profile import ProfileError, reference_rows, with_overrides
 from bls.profiles import DEFAULT_PROFILE, Library
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+SHARE_PROFILE = "share"
 SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "doctor", "calibrate")
 
 
@@ -79,12 +80,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"bls {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def profile_option(sub: argparse.ArgumentParser, default: str) -> None:
+    def profile_option(sub: argparse.ArgumentParser, default: str | None,
+                       default_text: str | None = None) -> None:
         sub.add_argument("-p", "--profile", default=default,
-                         help=f"profile name or .toml file (default: {default})")
+                         help=f"profile name or .toml file (default: {default_text or default})")
 
     run = commands.add_parser("run", help="the live session (default command)")
-    profile_option(run, DEFAULT_PROFILE)
+    profile_option(run, None, f"{DEFAULT_PROFILE}; with --share: {SHARE_PROFILE}")
     run.add_argument("--window", type=_window_size, metavar="WxH",
                      help="a window of this size instead of full screen")
     run.add_argument("--display", type=int, default=0, metavar="N",
@@ -137,9 +139,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def profile_name(args: argparse.Namespace) -> str:
+    """-p as given; without it `share` for `bls run --share`, else the standard profile."""
+    if args.profile is not None:
+        return str(args.profile)
+    return SHARE_PROFILE if getattr(args, "share", False) else DEFAULT_PROFILE
+
+
 def load_profile(args: argparse.Namespace) -> object:
     """The profile named by -p, with --speed/--passes/--seconds applied."""
-    profile = Library.discover().load(args.profile)
+    profile = Library.discover().load(profile_name(args))
     return with_overrides(profile, speed_hz=getattr(args, "speed", None),
                           passes=getattr(args, "passes", None),
                           seconds=getattr(args, "seconds", None))

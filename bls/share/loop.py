@@ -18,10 +18,10 @@ import pygame
 from bls.audio import open_output
 from bls.clock import Clock
 from bls.controls import KEY_HELP, SPEED_STEP_HZ, Action, Controller, Kind, action_for
-from bls.core.profile import Profile, with_overrides
+from bls.core.profile import Profile
 from bls.core.session import Session, SetEnded, State
 from bls.display.frames import FrameTimer
-from bls.profiles import DEFAULT_PROFILE, Library
+from bls.profiles import Library
 from bls.settings import SettingsError, load_settings
 from bls.share.layout import (
     CLIENT_SIZE_PX,
@@ -37,7 +37,6 @@ from bls.share.layout import (
 )
 from bls.share.windows import ClientView, ControlView, DisplayNumberError, open_display
 
-SHARE_PROFILE = "share"
 FALLBACK_REFRESH_HZ = 60.0  # when the display does not say its refresh rate
 
 # The control window's buttons as the live session's actions ("lr_check" is handled here).
@@ -51,20 +50,12 @@ BUTTON_ACTIONS: dict[str, Action] = {
 IGNORED_KINDS = (Kind.HUD, Kind.FULLSCREEN)
 
 
-def share_profile(args: argparse.Namespace, profile: Profile, library: Library) -> Profile:
-    """The profile to share: `share` unless -p named another, capped at SHARE_MAX_SPEED_HZ."""
-    if getattr(args, "profile", DEFAULT_PROFILE) == DEFAULT_PROFILE:
-        profile = with_overrides(library.load(SHARE_PROFILE),
-                                 speed_hz=getattr(args, "speed", None),
-                                 passes=getattr(args, "passes", None),
-                                 seconds=getattr(args, "seconds", None))
-    return for_sharing(profile)
 
 
 def run_share(args: argparse.Namespace, profile: Profile) -> int:
     """Open the client view and the control window and run sets until Esc; 0 on a normal end."""
     library = Library.discover()
-    profile = share_profile(args, profile, library)
+    profile = for_sharing(profile)  # the cli picked `share` unless -p named another
     try:
         offset_s = load_settings().audio_offset_s
     except SettingsError as error:

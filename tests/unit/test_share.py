@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import itertools
 
 import pytest
 
+from bls.cli import build_parser, load_profile
+from bls.core.profile import Profile
 from bls.core.timeline import CENTRE, SetTimeline
 from bls.profiles import Library
 from bls.share.layout import (
@@ -20,7 +21,6 @@ from bls.share.layout import (
     for_sharing,
     trail_points,
 )
-from bls.share.loop import share_profile
 
 
 def test_the_share_profile_stays_at_or_under_1_hz_and_has_a_large_target_and_a_trail() -> None:
@@ -41,13 +41,16 @@ def test_any_profile_is_capped_at_1_hz_when_shared() -> None:
 
 
 def test_bls_run_share_uses_the_share_profile_unless_one_is_named() -> None:
-    library = Library.discover()
-    default = argparse.Namespace(profile="standard", speed=None, passes=None, seconds=None)
-    assert share_profile(default, library.load("standard"), library).key == "share"
-    named = argparse.Namespace(profile="slow", speed=None, passes=None, seconds=None)
-    assert share_profile(named, library.load("slow"), library).key == "slow"
-    longer = argparse.Namespace(profile="standard", speed=None, passes=40, seconds=None)
-    assert share_profile(longer, library.load("standard"), library).length.passes == 40
+    def chosen(*argv: str) -> Profile:
+        profile = load_profile(build_parser().parse_args(["run", *argv]))
+        assert isinstance(profile, Profile)
+        return profile
+
+    assert chosen("--share").key == "share"
+    assert chosen().key == "standard"
+    assert chosen("--share", "-p", "standard").key == "standard"  # named: kept, capped at 1 Hz
+    assert for_sharing(chosen("--share", "-p", "standard")).motion.max_speed_hz <= 1.0
+    assert chosen("--share", "--passes", "40").length.passes == 40
 
 
 def _timeline() -> SetTimeline:
