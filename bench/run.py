@@ -63,14 +63,16 @@ def frame_cost(quick: bool) -> list[Result]:
                         "--server-pid", str(server_pid)]
                 figure = _worker("bench.frame_cost", *args, *([] if vsync else ["--no-vsync"]),
                                  env=env)
-                window = ("vsync window (bls's default)" if vsync
-                          else "plain window (bls's no-vsync path)")
-                if vsync and not figure["vsync"]:
-                    window = "vsync asked, not given"
+                path = ("vsync path, SDL renderer + textures (bls's default)" if vsync
+                        else "plain window path, dirty rects (bls without vsync)")
+                if vsync and not figure["textures"]:
+                    path = "vsync asked, no renderer: plain window path"
                 elif vsync and not figure["paces"]:
-                    window = "vsync window, flips not paced (bls run leaves it after 30 frames)"
+                    path = ("vsync path, SDL renderer + textures, presents not paced (bls run "
+                            "leaves it after 30 frames)")
+                naive = "pygame's vsync window" if vsync else "the same window"
                 results.append(Result.of(
-                    f"frame cost, {label} {width}x{height}, {window}: bls renderer vs naive loop",
+                    f"frame cost, {label} {width}x{height}, {path}: bls vs naive loop on {naive}",
                     figure["bls_s"] * 1000, "ms CPU", figure["naive_s"] * 1000))
 
     measure("dummy", _child_env(SDL_VIDEODRIVER="dummy"))

@@ -176,6 +176,8 @@ class LiveSession:
         for event in pygame.event.get():
             if event.type in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE):
                 self._full_redraw = True
+            elif event.type == pygame.RENDER_DEVICE_RESET:
+                self._build_picture()  # the renderer lost its textures: upload them again
             self.controller.handle(event)
             if self.controller.quit:
                 return None  # Esc: quit at once, without drawing another frame
