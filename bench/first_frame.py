@@ -3,7 +3,7 @@
 `python -m bench.first_frame run --window 1920x1080 --no-audio` starts `bls run ...`;
 `python -m bench.first_frame --naive 1920x1080` starts the smallest pygame program that opens a
 window and shows one frame. The first `pygame.display.update` or `flip`, or the first present of
-SDL's renderer (bls's vsync window), ends the process at once (os._exit), so the parent's wall
+bls's vsync window (SDL's renderer), ends the process at once (os._exit), so the parent's wall
 time from spawn to exit is start-up to first frame.
 """
 
@@ -23,20 +23,15 @@ def _first_frame(*args: object, **kwargs: object) -> None:
 
 
 def _catch_renderer_presents() -> None:
-    """Replace SDL's Renderer class (before bls imports it) with one whose present ends here."""
-    from pygame._sdl2 import video
+    """bls's vsync window presents through `TextureWindow.present`: end there too."""
+    from bls.display.window import TextureWindow
 
-    class FirstFrameRenderer(video.Renderer):  # type: ignore[misc, name-defined]
-        def present(self) -> None:
-            _first_frame()
-
-    video.Renderer = FirstFrameRenderer  # type: ignore[misc]
+    TextureWindow.present = _first_frame  # type: ignore[method-assign, assignment]
 
 
 def main() -> int:
     pygame.display.update = _first_frame
     pygame.display.flip = _first_frame
-    _catch_renderer_presents()
     if sys.argv[1:2] == ["--naive"]:
         width, height = (int(part) for part in sys.argv[2].split("x"))
         pygame.display.init()
@@ -45,6 +40,7 @@ def main() -> int:
         pygame.draw.circle(screen, (58, 160, 255), (width // 2, height // 2), height // 40)
         pygame.display.flip()
     else:
+        _catch_renderer_presents()
         from bls.cli import main as bls_main
 
         bls_main(sys.argv[1:])
