@@ -86,9 +86,8 @@ def refresh_rate(display_index: int) -> float:
     return float(rate) if rate and rate > 0 else DEFAULT_REFRESH_HZ
 
 
-def open_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
-                vsync: bool = True) -> Window:
-    """Full screen (size_px None) or a window; vsync if the system gives it."""
+def _start_display(display_index: int) -> None:
+    """Start pygame's display; DisplayError if display `display_index` is not there."""
     # Window managers (and xdotool) find the window by its class: "bls", not "__main__.py".
     os.environ["SDL_VIDEO_X11_WMCLASS"] = "bls"
     pygame.display.init()
@@ -96,6 +95,12 @@ def open_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
     if not 0 <= display_index < count:
         raise DisplayError(f"--display {display_index}: this computer has {count} display(s), "
                            f"numbered 0 to {count - 1}")
+
+
+def open_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
+                vsync: bool = True) -> Window:
+    """Full screen (size_px None) or a window; vsync if the system gives it."""
+    _start_display(display_index)
     if os.environ.get("BLS_VSYNC") == "0":
         vsync = False
     fullscreen = size_px is None
@@ -141,12 +146,7 @@ def open_texture_window(*, size_px: tuple[int, int] | None,
 
     Raises DisplayError for a display that is not there, pygame.error when there is no renderer.
     """
-    os.environ["SDL_VIDEO_X11_WMCLASS"] = "bls"
-    pygame.display.init()
-    count = display_count()
-    if not 0 <= display_index < count:
-        raise DisplayError(f"--display {display_index}: this computer has {count} display(s), "
-                           f"numbered 0 to {count - 1}")
+    _start_display(display_index)
     fullscreen = size_px is None
     size = pygame.display.get_desktop_sizes()[display_index] if size_px is None else size_px
     sdl_window = pygame.Window(TITLE, size, position=_undefined_position_on(display_index),
