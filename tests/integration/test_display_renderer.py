@@ -19,11 +19,16 @@ SIZE = (640, 360)
 
 @pytest.fixture(scope="module", autouse=True)
 def dummy_video():
+    # Put the environment back afterwards: end-to-end tests in the same run start programs
+    # with a copy of it, and SDL_VIDEODRIVER=dummy would give them no windows at all.
+    saved = dict(os.environ)
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     pygame.display.init()
     pygame.font.init()
     yield
     pygame.quit()
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")

@@ -31,11 +31,16 @@ HUD = ["Standard  1.00 Hz  120 passes/min", "set 1  pass 3/24  0:02  running"]
 
 @pytest.fixture(scope="module", autouse=True)
 def dummy_video():
+    # Put the environment back afterwards: end-to-end tests in the same run start programs
+    # with a copy of it, and SDL_VIDEODRIVER=dummy would give them no windows at all.
+    saved = dict(os.environ)
     os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
     pygame.display.init()
     pygame.font.init()
     yield
     pygame.quit()
+    os.environ.clear()
+    os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
