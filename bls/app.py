@@ -198,6 +198,11 @@ class LiveSession:
         position = session.position(shown)
         trail = self._trail(shown)
         help_lines = [f"{keys}:  {what}" for keys, what in KEY_HELP] if view.help else []
+        word = view.lr_word(shown)
+        if word is not None:  # the left/right check: its words where the client can see them
+            help_lines = [f"left/right check: {word or 'listen'}"]
+        elif view.lr_check:
+            view.lr_check = ()
         changed = self.picture.draw(position, trail,
                                     self._hud_lines(shown) if view.hud else (), help_lines,
                                     full=self._full_redraw)

@@ -3,7 +3,8 @@
 Rules: `action_for` maps one pygame event to an `Action` (or None) and nothing else. `Controller`
 applies actions at the audio's change time (`output.change_time(now)`), so a start, stop or speed
 change lands on the same sample for sound and picture, then publishes the new timelines.
-Esc and Q quit at once whatever the state. L is left free for the left/right check.
+Esc and Q quit at once whatever the state. L schedules the left/right check on the audio clock
+(the app shows its words frame by frame, so the picture never stalls).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Protocol
 
 import pygame
 
+from bls.audio.lr_check import LEAD_S, MONO_WARNING, NO_SOUND, LrStep, beep_wave, lr_check_plan
 from bls.core.profile import Profile, ProfileError
 from bls.core.session import Session, State
 from bls.core.timeline import SetTimeline
@@ -33,6 +35,7 @@ class Kind(enum.Enum):
     MUTE = "mute"
     VOLUME = "volume"
     HELP = "help"
+    LR_CHECK = "left/right check"
     QUIT = "quit"
 
 
@@ -67,6 +70,7 @@ _KEYS: dict[int, Action] = {
     pygame.K_QUESTION: Action(Kind.HELP),
     pygame.K_SLASH: Action(Kind.HELP),  # ? is Shift+/ on most layouts
     pygame.K_F1: Action(Kind.HELP),
+    pygame.K_l: Action(Kind.LR_CHECK),
     pygame.K_ESCAPE: Action(Kind.QUIT),
     pygame.K_q: Action(Kind.QUIT),
 }
@@ -81,6 +85,7 @@ KEY_HELP: tuple[tuple[str, str], ...] = (
     ("clicker: blank (B / .)", "start or stop a set"),
     ("clicker: next / previous", "faster / slower (PageDown / PageUp, Right / Left)"),
     ("1 - 9", "switch profile (while idle), in the order of bls profiles"),
+    ("L", "left/right check (while idle)"),
     ("H", "show or hide this HUD"),
     ("F", "full screen or window"),
     ("M", "mute or unmute"),
@@ -117,6 +122,8 @@ class Output(Protocol):
     def set_voice(self, voice: object) -> None: ...
     def set_volume(self, share: float) -> None: ...
     def set_muted(self, muted: bool) -> None: ...
+    def play(self, wave: object, at_s: float, *, left: float = 1.0,
+             right: float = 1.0) -> None: ...
 
 
 @dataclass
@@ -129,7 +136,15 @@ class View:
     muted: bool = False
     volume: float = 1.0  # share of the profile's volume, 0..1
     message: str = ""  # one short line for the HUD (e.g. why a key did nothing)
+    lr_check: tuple[LrStep, ...] = ()  # the left/right check under way, on the audio clock
     changed: bool = True
+
+    def lr_word(self, t: float) -> str | None:
+        """The check's word at picture time t ("" before its first beep), None when none runs."""
+        if not self.lr_check or t >= self.lr_check[-1].at_s:
+            return None
+        shown = [step.label for step in self.lr_check if step.at_s <= t]
+        return shown[-1] if shown else ""
 
 
 @dataclass
@@ -156,8 +171,12 @@ class Controller:
         if action.kind is Kind.QUIT:
             self.quit = True
         elif action.kind is Kind.TOGGLE:
-            if session.toggle(t):
+            if view.lr_word(t) is not None:
+                view.message = "left/right check under way"
+            elif session.toggle(t):
                 self._publish()
+        elif action.kind is Kind.LR_CHECK:
+            self._lr_check(t)
         elif action.kind is Kind.SPEED:
             session.change_speed(t, action.amount)
             self._publish()
@@ -195,6 +214,24 @@ class Controller:
         self.view.message = f"profile {profile.name}"
         if self.on_profile is not None:
             self.on_profile(profile)
+
+    def _lr_check(self, t: float) -> None:
+        """Beeps in the left ear, then the right, placed on the audio clock from t on."""
+        view = self.view
+        if self.session.state(t) is not State.IDLE:
+            view.message = "stop the set to check left/right"
+        elif getattr(self.output, "backend", "none") == "none":
+            view.message = NO_SOUND
+        elif view.lr_word(t) is None:
+            plan = lr_check_plan(t + LEAD_S)
+            wave = beep_wave(self.output.sample_rate)
+            for step in plan:
+                for beep_s in step.beep_times_s:
+                    left = 1.0 if step.side == "left" else 0.0
+                    self.output.play(wave, beep_s, left=left, right=1.0 - left)
+            view.lr_check = plan
+            if getattr(self.output, "channels", 2) < 2:
+                view.message = MONO_WARNING
 
     def _publish(self) -> None:
         self.output.publish(self.session.timelines())

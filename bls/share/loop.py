@@ -189,7 +189,7 @@ def _loop(args: argparse.Namespace, profile: Profile, library: Library, clock: C
 
         ended = session.tick(picture_t)
         reported = _report_sets(session, picture_t, ended, reported)
-        lines = ([f"{key}: {meaning}" for key, meaning in (*KEY_HELP, ("L", "left/right check"))]
+        lines = ([f"{key}: {meaning}" for key, meaning in KEY_HELP]
                  if controller.view.help else
                  _hud_lines(session, profile, picture_t, output, offset_s, client,
                             controller.view.message, timer.late))

@@ -148,8 +148,8 @@ def test_escape_q_and_closing_the_window_quit_even_during_a_set(rig, event):
     assert controller.quit
 
 
-def test_l_is_left_free_for_the_left_right_check():
-    assert action_for(key(pygame.K_l)) is None
+def test_l_asks_for_the_left_right_check():
+    assert action_for(key(pygame.K_l)).kind is Kind.LR_CHECK
 
 
 def test_changes_land_at_the_audio_change_time_not_the_key_time(rig):
@@ -158,3 +158,46 @@ def test_changes_land_at_the_audio_change_time_not_the_key_time(rig):
     controller.handle(key(pygame.K_SPACE))
     assert controller.session.current.start_s == pytest.approx(clock.now() + 0.25)
     assert action_for(key(pygame.K_SPACE)).kind is Kind.TOGGLE
+
+
+class StereoOutput(RecordingOutput):
+    """A two-channel device that remembers the one-off beeps it was asked to play."""
+
+    def __init__(self, clock: ManualClock) -> None:
+        super().__init__(clock)
+        self.backend, self.channels = "test", 2
+        self.beeps: list[tuple[float, float, float]] = []
+
+    def play(self, wave, at_s: float, *, left: float = 1.0, right: float = 1.0) -> None:
+        self.beeps.append((at_s, left, right))
+
+
+def test_l_checks_left_then_right_without_holding_up_the_picture(rig):
+    controller, clock, _ = rig
+    output = StereoOutput(clock)
+    controller.output = output
+    controller.handle(key(pygame.K_l))
+    view = controller.view
+    # The key returns at once: the beeps are placed on the audio clock, the words follow them.
+    assert [("L" if left else "R") for _, left, _ in sorted(output.beeps)] == ["L"] * 3 + ["R"] * 3
+    left_beep, right_beep = sorted(output.beeps)[0][0], sorted(output.beeps)[3][0]
+    assert view.lr_word(left_beep) == "LEFT" and view.lr_word(right_beep) == "RIGHT"
+    assert view.lr_word(sorted(output.beeps)[-1][0] + 2.0) is None
+    # Space during the check starts no set; after it, Space works again.
+    controller.handle(key(pygame.K_SPACE))
+    assert controller.session.state(clock.now()) is State.IDLE
+    clock.t = sorted(output.beeps)[-1][0] + 2.0
+    controller.handle(key(pygame.K_SPACE))
+    assert controller.session.state(clock.now()) is State.RUNNING
+
+
+def test_l_during_a_set_or_without_sound_says_why_in_the_hud(rig):
+    controller, clock, _ = rig
+    controller.handle(key(pygame.K_l))
+    assert "needs sound" in controller.view.message and controller.view.lr_check == ()
+    stereo = StereoOutput(clock)
+    controller.output = stereo
+    controller.handle(key(pygame.K_SPACE))
+    controller.handle(key(pygame.K_l))
+    assert controller.view.message == "stop the set to check left/right"
+    assert stereo.beeps == []
