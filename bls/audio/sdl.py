@@ -6,7 +6,6 @@ callback. Opening raises `BackendUnavailable` with one line when SDL has no outp
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
@@ -20,7 +19,6 @@ CHUNK_FRAMES = 512
 
 
 def _import_sdl_audio() -> tuple[Any, Any]:
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     try:
         import pygame
         import pygame._sdl2 as sdl2

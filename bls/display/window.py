@@ -86,11 +86,20 @@ def refresh_rate(display_index: int) -> float:
     return float(rate) if rate and rate > 0 else DEFAULT_REFRESH_HZ
 
 
-def _start_display(display_index: int) -> None:
-    """Start pygame's display; DisplayError if display `display_index` is not there."""
+INVISIBLE_DRIVERS = ("offscreen", "dummy")  # what SDL falls back to with no screen at all
+
+
+def start_display(display_index: int) -> None:
+    """Start pygame's display; DisplayError (one line) if there is no screen to show windows on
+    or display `display_index` is not there. Without the first check SDL would draw into an
+    invisible offscreen buffer and nobody would know."""
     # Window managers (and xdotool) find the window by its class: "bls", not "__main__.py".
-    os.environ["SDL_VIDEO_X11_WMCLASS"] = "bls"
+    os.environ["SDL_VIDEO_X11_WMCLASS"] = "bls"  # pygame sets it to argv[0] on import
     pygame.display.init()
+    driver = pygame.display.get_driver()
+    if driver in INVISIBLE_DRIVERS and os.environ.get("SDL_VIDEODRIVER") != driver:
+        raise DisplayError("no display found (is DISPLAY or WAYLAND_DISPLAY set?); "
+                           "`bls tap` and `bls export-audio` work without a screen")
     count = display_count()
     if not 0 <= display_index < count:
         raise DisplayError(f"--display {display_index}: this computer has {count} display(s), "
@@ -100,7 +109,7 @@ def _start_display(display_index: int) -> None:
 def open_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
                 vsync: bool = True) -> Window:
     """Full screen (size_px None) or a window; vsync if the system gives it."""
-    _start_display(display_index)
+    start_display(display_index)
     if os.environ.get("BLS_VSYNC") == "0":
         vsync = False
     fullscreen = size_px is None
@@ -146,7 +155,7 @@ def open_texture_window(*, size_px: tuple[int, int] | None,
 
     Raises DisplayError for a display that is not there, pygame.error when there is no renderer.
     """
-    _start_display(display_index)
+    start_display(display_index)
     fullscreen = size_px is None
     size = pygame.display.get_desktop_sizes()[display_index] if size_px is None else size_px
     sdl_window = pygame.Window(TITLE, size, position=_undefined_position_on(display_index),

@@ -7,7 +7,6 @@ functions turn the libraries' plain values into facts and are tested on their ow
 from __future__ import annotations
 
 import importlib
-import os
 import re
 from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
@@ -97,7 +96,6 @@ def probe_sdl(pygame: ModuleType, portaudio_problem: str) -> AudioFacts:
 
 
 def _import_pygame(importer: Importer) -> ModuleType | None:
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     try:
         return importer("pygame")
     except ImportError:

@@ -24,7 +24,6 @@ AUDIO_TEST_S = 2.0
 
 
 def _pygame() -> Any:
-    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
     import pygame
 
     return pygame

@@ -21,6 +21,7 @@ from bls.controls import KEY_HELP, SPEED_STEP_HZ, Action, Controller, Kind, acti
 from bls.core.profile import Profile
 from bls.core.session import Session, SetEnded, State
 from bls.display.frames import FrameTimer
+from bls.display.window import DisplayError
 from bls.profiles import Library
 from bls.settings import SettingsError, load_settings
 from bls.share.layout import (
@@ -35,7 +36,7 @@ from bls.share.layout import (
     for_sharing,
     trail_points,
 )
-from bls.share.windows import ClientView, ControlView, DisplayNumberError, open_display
+from bls.share.windows import ClientView, ControlView, open_display
 
 FALLBACK_REFRESH_HZ = 60.0  # when the display does not say its refresh rate
 
@@ -68,7 +69,7 @@ def run_share(args: argparse.Namespace, profile: Profile) -> int:
         screen = open_display(getattr(args, "display", 0))
         pygame.font.init()
         return _loop(args, profile, library, clock, output, offset_s, screen)
-    except DisplayNumberError as error:
+    except DisplayError as error:
         sys.stderr.write(f"bls: {error}\n")
         return 2
     except pygame.error as error:

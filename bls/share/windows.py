@@ -7,7 +7,6 @@ therapist reads or clicks is in the control window, which is never meant to be s
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 
 import pygame
@@ -15,35 +14,19 @@ import pygame
 from bls.core.profile import Profile
 from bls.core.timeline import Point
 from bls.display.renderer import TargetRenderer
+from bls.display.window import start_display
 from bls.share.layout import Button
 
-INVISIBLE_DRIVERS = ("offscreen", "dummy")  # what SDL falls back to with no screen at all
 CLIENT_TITLE = "bls client view - share this window"
 CONTROL_TITLE = "bls controls - do not share"
 
 
-class DisplayNumberError(Exception):
-    """--display names a screen that is not there: the user's to fix (exit code 2)."""
-
-
 def open_display(display_index: int) -> tuple[int, int] | None:
-    """Start pygame's display; the size of screen `display_index` (None if it does not say).
-
-    Raises pygame.error with one line when there is no screen to show windows on, or no such
-    screen: SDL would otherwise draw into an invisible offscreen buffer and nobody would know.
-    """
-    # Window managers (and xdotool) find bls's windows by their class, as for `bls run`.
-    os.environ["SDL_VIDEO_X11_WMCLASS"] = "bls"  # pygame sets it to argv[0] on import
-    pygame.display.init()
-    driver = pygame.display.get_driver()
-    if driver in INVISIBLE_DRIVERS and os.environ.get("SDL_VIDEODRIVER") != driver:
-        raise pygame.error(f"no screen to show windows on (SDL chose the {driver} driver; "
-                           "is DISPLAY or WAYLAND_DISPLAY set?)")
+    """Start pygame's display (DisplayError if there is no screen or no such screen); the size
+    of screen `display_index`, None if it does not say."""
+    start_display(display_index)
     sizes = pygame.display.get_desktop_sizes()
-    if sizes and not 0 <= display_index < len(sizes):
-        raise DisplayNumberError(f"--display {display_index}: this computer has {len(sizes)} "
-                           f"display(s), numbered 0 to {len(sizes) - 1}")
-    return sizes[display_index] if sizes else None
+    return sizes[display_index] if display_index < len(sizes) else None
 
 
 class ClientView:

@@ -141,3 +141,18 @@ def test_profiles_check_accepts_a_good_file(tmp_path: Path,
     good.write_text('name = "Gentle"\nextends = "slow"\n[motion]\nspeed = 0.3\n')
     assert main(["profiles", "check", str(good)]) == 0
     assert "ok (Gentle, 0.3 Hz, 8 passes)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["run", "--no-audio"], ["run", "--share", "--no-audio"]])
+def test_with_no_display_bls_run_says_so_in_one_line_instead_of_drawing_nowhere(
+        tmp_path: Path, args: list[str]) -> None:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "SDL_VIDEODRIVER")}
+    env["PYTHONPATH"] = str(ROOT)
+    result = subprocess.run([sys.executable, "-m", "bls", *args], capture_output=True,
+                            text=True, cwd=tmp_path, env=env, timeout=60)
+    assert result.returncode == 2
+    ours = [line for line in result.stderr.splitlines() if line.startswith("bls")]
+    assert ours == ["bls: no display found (is DISPLAY or WAYLAND_DISPLAY set?); `bls tap` and "
+                    "`bls export-audio` work without a screen"]
+    assert "Traceback" not in result.stderr
