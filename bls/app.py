@@ -23,18 +23,17 @@ import pygame
 from bls.clock import Clock
 from bls.controls import KEY_HELP, Action, Controller, Kind
 from bls.core.profile import Profile
-from bls.core.session import Session, SetEnded, State
+from bls.core.session import Session, SetEnded, trail_points
 from bls.core.timeline import Point
 from bls.display.frames import FrameTimer
 from bls.display.hud import hud_corner
 from bls.display.picture import make_picture
 from bls.display.window import DisplayError, TextureWindow, Window, open_live_window
 from bls.profiles import Library
-from bls.settings import SettingsError, load_settings
+from bls.settings import session_offset_s
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 WINDOWED_SIZE_PX = (1280, 720)  # F from full screen when no --window was given
-TRAIL_COPIES = 6
 MESSAGE_S = 4.0  # a HUD message (why a key did nothing) shows this long
 PROBLEM_CHECK_S = 1.0  # how often to ask the audio whether it is still well
 FRAME_LOG_ENV = "BLS_FRAME_LOG"  # path: write one line per frame at exit (tests, measurement)
@@ -52,11 +51,7 @@ def run_command(args: argparse.Namespace, profile: Profile) -> int:
         return run_share(args, profile)
     from bls.audio import open_output
 
-    try:
-        offset_s = load_settings().audio_offset_s
-    except SettingsError as error:
-        sys.stderr.write(f"bls: {error}; using no audio offset\n")
-        offset_s = 0.0
+    offset_s = session_offset_s(lambda line: sys.stderr.write(line + "\n"))
     clock = Clock()
     output = open_output(profile.audio, enabled=not args.no_audio, clock=clock)
     try:
@@ -236,11 +231,7 @@ class LiveSession:
         return ended
 
     def _trail(self, shown: float) -> tuple[Point, ...]:
-        trail_s = self.session.profile.target.trail_s
-        if trail_s <= 0 or self.session.state(shown) is State.IDLE:
-            return ()
-        step = trail_s / TRAIL_COPIES
-        return tuple(self.session.position(shown - k * step) for k in range(TRAIL_COPIES, 0, -1))
+        return trail_points(self.session.position, shown, self.session.profile.target.trail_s)
 
     # -- words ------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -53,6 +54,16 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(f"{path}: audio_offset_ms = {offset_ms!r} is not allowed; "
                             f"allowed: -{MAX_OFFSET_S * 1000:g} to {MAX_OFFSET_S * 1000:g}")
     return Settings(audio_offset_s=offset_ms / 1000)
+
+
+def session_offset_s(warn: Callable[[str], None]) -> float:
+    """The saved calibration offset for a session; a broken file is reported once via `warn`
+    and the session goes on with no offset."""
+    try:
+        return load_settings().audio_offset_s
+    except SettingsError as error:
+        warn(f"bls: {error}; using no audio offset")
+        return 0.0
 
 
 def save_settings(settings: Settings, path: Path | None = None) -> Path:

@@ -9,10 +9,14 @@ Speed chosen with the keys carries over to the next set; switching profile reset
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from bls.core.profile import Profile
 from bls.core.timeline import CENTRE, Point, SetTimeline, clamp_speed
+
+TRAIL_SPACING_S = 1 / 120  # copies this far apart in time overlap at share speeds: a solid streak
+MAX_TRAIL_COPIES = 60
 
 
 class State(enum.Enum):
@@ -165,3 +169,20 @@ class Session:
     @property
     def passes_per_minute(self) -> float:
         return 120.0 * self.speed_hz
+
+
+def trail_points(position: Callable[[float], Point], picture_t: float,
+                 trail_s: float) -> tuple[Point, ...]:
+    """Where the target was during the last `trail_s` seconds before `picture_t`, oldest first.
+
+    `position` maps timeline time to a point (a Session's or a SetTimeline's `position`). Read at
+    absolute times, never remembered from earlier frames, so the trail is the same whatever the
+    frame rate, and it is empty while the target is at rest.
+    """
+    if trail_s <= 0.0:
+        return ()
+    count = min(MAX_TRAIL_COPIES, max(1, round(trail_s / TRAIL_SPACING_S)))
+    step = trail_s / count
+    here = position(picture_t)
+    points = [position(picture_t - index * step) for index in range(count, 0, -1)]
+    return tuple(point for point in points if point != here)

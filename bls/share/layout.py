@@ -6,19 +6,16 @@ by hand. The shell (`bls.share.windows`, `bls.share.loop`) draws what these func
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bls.core.profile import Profile
-from bls.core.timeline import Point
 
 # A 15-30 fps screen-share capture cannot show faster motion as motion: at 1 Hz the target already
 # moves about 2.5 of its own widths between two frames of a 15 fps capture, mid-sweep.
 SHARE_MAX_SPEED_HZ = 1.0
 CLIENT_SIZE_PX = (1280, 720)
 CONTROL_SIZE_PX = (560, 420)
-TRAIL_SPACING_S = 1 / 120  # copies this far apart in time overlap at share speeds: a solid streak
-MAX_TRAIL_COPIES = 60
 
 Rect = tuple[int, int, int, int]  # left, top, width, height
 
@@ -31,23 +28,6 @@ def for_sharing(profile: Profile) -> Profile:
         return profile
     return replace(profile, motion=replace(motion, speed_hz=min(motion.speed_hz, cap),
                                            max_speed_hz=cap))
-
-
-def trail_points(position: Callable[[float], Point], picture_t: float,
-                 trail_s: float) -> tuple[Point, ...]:
-    """Where the target was during the last `trail_s` seconds before `picture_t`, oldest first.
-
-    `position` maps timeline time to a point (a Session's or a SetTimeline's `position`). Read at
-    absolute times, never remembered from earlier frames, so the trail is the same whatever the
-    frame rate, and it is empty while the target is at rest.
-    """
-    if trail_s <= 0.0:
-        return ()
-    count = min(MAX_TRAIL_COPIES, max(1, round(trail_s / TRAIL_SPACING_S)))
-    step = trail_s / count
-    here = position(picture_t)
-    points = [position(picture_t - index * step) for index in range(count, 0, -1)]
-    return tuple(point for point in points if point != here)
 
 
 def client_window_position(client_size: tuple[int, int],

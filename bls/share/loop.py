@@ -19,11 +19,16 @@ from bls.audio import open_output
 from bls.clock import Clock
 from bls.controls import KEY_HELP, SPEED_STEP_HZ, Action, Controller, Kind, action_for
 from bls.core.profile import Profile
-from bls.core.session import Session, SetEnded, State
+from bls.core.session import (
+    Session,
+    SetEnded,
+    State,
+    trail_points,
+)
 from bls.display.frames import FrameTimer
 from bls.display.window import DisplayError
 from bls.profiles import Library
-from bls.settings import SettingsError, load_settings
+from bls.settings import session_offset_s
 from bls.share.layout import (
     CLIENT_SIZE_PX,
     CONTROL_SIZE_PX,
@@ -34,7 +39,6 @@ from bls.share.layout import (
     control_buttons,
     control_window_position,
     for_sharing,
-    trail_points,
 )
 from bls.share.windows import ClientView, ControlView, open_display
 
@@ -57,11 +61,7 @@ def run_share(args: argparse.Namespace, profile: Profile) -> int:
     """Open the client view and the control window and run sets until Esc; 0 on a normal end."""
     library = Library.discover()
     profile = for_sharing(profile)  # the cli picked `share` unless -p named another
-    try:
-        offset_s = load_settings().audio_offset_s
-    except SettingsError as error:
-        sys.stderr.write(f"bls: {error}; using no audio offset\n")
-        offset_s = 0.0
+    offset_s = session_offset_s(lambda line: sys.stderr.write(line + "\n"))
     clock = Clock()
     output = open_output(profile.audio, enabled=not getattr(args, "no_audio", False), clock=clock)
     try:

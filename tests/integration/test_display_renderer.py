@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pygame
 import pytest
@@ -11,29 +9,9 @@ import pytest
 from bls.core.profile import SHAPES
 from bls.display.hud import Panel, hud_corner
 from bls.display.renderer import TargetRenderer
-from bls.profiles import Library
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("dummy_video")]
 SIZE = (640, 360)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def dummy_video():
-    # Put the environment back afterwards: end-to-end tests in the same run start programs
-    # with a copy of it, and SDL_VIDEODRIVER=dummy would give them no windows at all.
-    saved = dict(os.environ)
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    pygame.display.init()
-    pygame.font.init()
-    yield
-    pygame.quit()
-    os.environ.clear()
-    os.environ.update(saved)
-
-
-@pytest.fixture(scope="module")
-def standard():
-    return Library.discover().load("standard")
 
 
 def target_pixels(surface: pygame.Surface, background) -> np.ndarray:

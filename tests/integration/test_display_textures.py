@@ -6,7 +6,6 @@ picture is read back from the renderer before it is presented.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 
 import numpy as np
@@ -22,30 +21,10 @@ from bls.display.window import (
     open_live_window,
     open_texture_window,
 )
-from bls.profiles import Library
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("dummy_video")]
 SIZE = (640, 360)
 HUD = ["Standard  1.00 Hz  120 passes/min", "set 1  pass 3/24  0:02  running"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def dummy_video():
-    # Put the environment back afterwards: end-to-end tests in the same run start programs
-    # with a copy of it, and SDL_VIDEODRIVER=dummy would give them no windows at all.
-    saved = dict(os.environ)
-    os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
-    pygame.display.init()
-    pygame.font.init()
-    yield
-    pygame.quit()
-    os.environ.clear()
-    os.environ.update(saved)
-
-
-@pytest.fixture(scope="module")
-def standard():
-    return Library.discover().load("standard")
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ from bls.cli import main
 from bls.profiles import Library
 from bls.sounds import voice_for
 
-
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from bls.cli import build_parser, load_profile
 from bls.core.profile import Profile
+from bls.core.session import trail_points
 from bls.core.timeline import CENTRE, SetTimeline
 from bls.profiles import Library
 from bls.share.layout import (
@@ -19,7 +20,6 @@ from bls.share.layout import (
     control_buttons,
     control_window_position,
     for_sharing,
-    trail_points,
 )
 
 
