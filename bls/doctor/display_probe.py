@@ -11,7 +11,7 @@ import itertools
 import os
 import statistics
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from types import ModuleType
 
 from bls.clock import Clock
@@ -87,88 +87,63 @@ def analyse_frame_times(flip_times_s: Sequence[float], period_s: float, seconds:
                      statistics.median(intervals), paced_by)
 
 
-FrameDrawer = Callable[[object, float], Sequence[object]]
-
-
-def _target_drawer(pygame: ModuleType, surface: object) -> FrameDrawer:
-    """Draws the target as `bls run` does for the default profile; returns the dirty rects."""
-    from bls.core.timeline import SetTimeline
-    from bls.profiles import DEFAULT_PROFILE, Library
-
-    profile = Library.discover().load(DEFAULT_PROFILE)
-    timeline = SetTimeline.begin(0.0, profile.motion, profile.length)
-    width, height = surface.get_size()  # type: ignore[attr-defined]
-    size_px = max(4, round(profile.target.size * height))
-    try:
-        from bls.display.renderer import TargetRenderer
-
-        renderer = TargetRenderer(profile.target, profile.motion.amplitude, (width, height))
-        renderer.prepare(surface)
-        renderer.draw_full(surface)
-
-        def draw(target_surface: object, t: float) -> Sequence[object]:
-            return renderer.draw_frame(target_surface, timeline.position(t))
-
-        return draw
-    except ImportError:
-        pass
-    background, color = profile.target.background, profile.target.color
-    surface.fill(background)  # type: ignore[attr-defined]
-    previous = [pygame.Rect(0, 0, 0, 0)]
-
-    def draw_fallback(target_surface: object, t: float) -> Sequence[object]:
-        x, y = timeline.position(t)
-        amplitude = profile.motion.amplitude
-        centre = (round(width / 2 * (1 + amplitude * x)), round(height / 2 * (1 - amplitude * y)))
-        target_surface.fill(background, previous[0])  # type: ignore[attr-defined]
-        rect = pygame.draw.circle(target_surface, color, centre, size_px // 2)
-        dirty = [previous[0], rect]
-        previous[0] = rect
-        return dirty
-
-    return draw_fallback
-
-
 def frame_self_test(pygame: ModuleType, facts: DisplayFacts, clock: Clock,
                     seconds: float = 3.0) -> tuple[FrameTest, bool | None]:
     """Show the moving target for `seconds` in a window the size of screen 0 (at most 1080p),
     opened and paced as `bls run` does: vsync first, and timer-paced frames on a plain window
     when the flips turn out not to wait for the display. Returns the result and whether vsync
     really paced the flips."""
+    from bls.core.timeline import SetTimeline
     from bls.display.frames import FrameTimer
-    from bls.display.window import open_window
+    from bls.display.picture import make_picture
+    from bls.display.window import TextureWindow, open_live_window
+    from bls.profiles import DEFAULT_PROFILE, Library
 
+    profile = Library.discover().load(DEFAULT_PROFILE)
+    timeline = SetTimeline.begin(0.0, profile.motion, profile.length)
     screen = facts.screens[0]
     size = (min(screen.width, TEST_WINDOW_MAX[0]), min(screen.height, TEST_WINDOW_MAX[1]))
     period_s = 1.0 / (screen.refresh_hz or FALLBACK_REFRESH_HZ)
+
+    def picture_for(window: object) -> object:
+        return make_picture(window, profile.target, profile.motion.amplitude,  # type: ignore[arg-type]
+                            "top-left")
+
     try:
-        window = open_window(size_px=size, vsync=True)
+        # The window and presenting path `bls run` uses: SDL's renderer with vsync where there
+        # is one, and the plain window, timed by the clock, when vsync makes frames late.
+        window = open_live_window(size_px=size)
         pygame.display.set_caption("bls doctor: frame test")
         period_s = window.period_s
         timer = FrameTimer(period_s)
         paced = not window.vsync
-        draw = _target_drawer(pygame, window.surface)
+        picture = picture_for(window)
         shown: list[float] = []
         start = clock.now()
         while clock.now() - start < seconds:
             pygame.event.pump()
             work_start = clock.now()
             flip_at = timer.next_flip(work_start)
-            dirty = draw(window.surface, flip_at - start)
+            picture.draw(timeline.position(flip_at - start), (), (), (),  # type: ignore[attr-defined]
+                         full=not shown)
             cost = clock.now() - work_start
             if paced:  # no vsync to wait on: update so that it completes at the predicted flip
                 wait = flip_at - timer.present_estimate_s() - clock.now()
                 if wait > 0:
                     time.sleep(wait)
             present_start = clock.now()
-            pygame.display.update(dirty)
+            picture.present()  # type: ignore[attr-defined]
             flip_s = clock.now()
             timer.flipped(flip_s, cost, flip_s - present_start)
             shown.append(flip_s)
-            if not paced and timer.vsync_paces() is False:  # as bls run: leave vsync behind
-                paced = True
-                window = open_window(size_px=size, vsync=False)
-                draw = _target_drawer(pygame, window.surface)
+            if not paced and (timer.vsync_paces() is False or timer.presents_too_slow()):
+                paced = True  # as bls run: leave vsync behind
+                if isinstance(window, TextureWindow):
+                    window.close()
+                else:
+                    pygame.display.quit()
+                window = open_live_window(size_px=size, vsync=False)
+                picture = picture_for(window)
                 timer.resync()
                 shown.clear()
     except Exception as error:  # a window that cannot open is the finding, not a crash
