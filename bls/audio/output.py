@@ -78,7 +78,6 @@ class AudioOutput:
         self._closing = False
         self._closed = False
         self._ramp = GainRamp(rate, max_frames)
-        self._mix = np.zeros(max_frames, dtype=np.float32)
         self._frames = 0  # samples rendered so far (written by the callback only)
         self._stamp: Stamp | None = None
         self._started_wall_s: float | None = None
@@ -228,27 +227,16 @@ class AudioOutput:
             out.fill(0.0)
             self._frames = n0 + frames
             return
-        if frames > len(self._mix):  # a block larger than planned: rare, allowed to allocate
-            self._mix = np.zeros(frames, dtype=np.float32)
         target = 0.0 if (self._muted or self._closing) else self._volume
         steady = self._ramp.steady(n0, target)
         scale = target if steady else 1.0
         synth.render_into(out, n0, self._timelines, scale)
         sounds = self._sounds
         if sounds:
-            level = scale * VOLUME_CEILING * min(max(synth.voice.volume, 0.0), 1.0)
+            level = scale * synth.gain
             for sound in sounds:
-                lo, hi = max(n0, sound.onset), min(n0 + frames, sound.end)
-                if lo >= hi:
-                    continue
-                chunk = self._mix[: hi - lo]
-                piece = sound.wave[lo - sound.onset: hi - sound.onset]
-                if sound.left:
-                    np.multiply(piece, level * sound.left, out=chunk)
-                    out[lo - n0: hi - n0, 0] += chunk
-                if sound.right:
-                    np.multiply(piece, level * sound.right, out=chunk)
-                    out[lo - n0: hi - n0, 1] += chunk
+                synth.add_wave(out, n0, sound.wave, sound.onset, level * sound.left,
+                               level * sound.right)
             np.clip(out, -VOLUME_CEILING, VOLUME_CEILING, out=out)
         if not steady:
             self._ramp.apply(out, n0, target)

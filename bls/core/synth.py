@@ -117,6 +117,7 @@ class Synth:
         self.origin_s = origin_s
         self.gain = VOLUME_CEILING * min(max(voice.volume, 0.0), 1.0)
         self._scratch = np.zeros(max(max_frames, len(voice.wave)), dtype=np.float32)
+        self._scratch_channel = np.zeros_like(self._scratch)
 
     def sample_of(self, time_s: float) -> int:
         """The sample at which something at `time_s` on the timeline clock starts."""
@@ -149,22 +150,35 @@ class Synth:
         wave = self.voice.wave
         for event in events:
             onset = self.sample_of(event.time_s)
-            lo, hi = max(n0, onset), min(n0 + frames, onset + len(wave))
-            chunk = self._scratch[: hi - lo]
             level = self.gain * min(max(volume_scale, 0.0), 1.0) * fade_in_gain(event.pass_index)
-            np.multiply(wave[lo - onset: hi - onset], level, out=chunk)
-            left, right = self._gains(event, timelines, lo)
             if self.voice.pan == "follow":
+                lo, hi = max(n0, onset), min(n0 + frames, onset + len(wave))
+                chunk = self._scratch[: hi - lo]
+                np.multiply(wave[lo - onset: hi - onset], level, out=chunk)
                 left_curve, right_curve = self._follow_curves(timelines, lo, hi)
                 out[lo - n0: hi - n0, 0] += chunk * left_curve
                 out[lo - n0: hi - n0, 1] += chunk * right_curve
             else:
-                if left:
-                    out[lo - n0: hi - n0, 0] += chunk if left == 1.0 else chunk * left
-                if right:
-                    out[lo - n0: hi - n0, 1] += chunk if right == 1.0 else chunk * right
+                left, right = self._hard_gains(event)
+                self.add_wave(out, n0, wave, onset, level * left, level * right)
         np.clip(out, -VOLUME_CEILING, VOLUME_CEILING, out=out)
         return events
+
+    def add_wave(self, out: np.ndarray, n0: int, wave: np.ndarray, onset: int, left: float,
+                 right: float) -> None:
+        """Add the part of mono `wave` (starting at sample `onset`) that falls in the block
+        [n0, n0 + len(out)), at amplitude `left` / `right` in each ear. No allocation."""
+        lo, hi = max(n0, onset), min(n0 + out.shape[0], onset + len(wave))
+        if lo >= hi:
+            return
+        piece = wave[lo - onset: hi - onset]
+        if hi - lo > len(self._scratch_channel):  # a block larger than planned: rare, allocates
+            self._scratch_channel = np.zeros(hi - lo, dtype=np.float32)
+        chunk = self._scratch_channel[: hi - lo]
+        for channel, amplitude in ((0, left), (1, right)):
+            if amplitude:
+                np.multiply(piece, amplitude, out=chunk)
+                out[lo - n0: hi - n0, channel] += chunk
 
     def render(self, n0: int, frames: int, timelines: Sequence[SetTimeline],
                volume_scale: float = 1.0) -> np.ndarray:
@@ -172,8 +186,7 @@ class Synth:
         self.render_into(out, n0, timelines, volume_scale)
         return out
 
-    def _gains(self, event: EdgeEvent, timelines: Sequence[SetTimeline],
-               sample: int) -> tuple[float, float]:
+    def _hard_gains(self, event: EdgeEvent) -> tuple[float, float]:
         feed = self.voice.crossfeed
         near, far = 1.0 - feed, feed
         # Equal loudness whatever the crossfeed: scale so near² + far² = 1.

@@ -199,13 +199,15 @@ class SetTimeline:
         """When the target is back at rest in the centre (given the changes made so far)."""
         if self.stop is not None:
             return self.stop.start_s + self.stop.duration_s
-        glide_phase = self.total_passes() + self._sweep_share(self.segments[-1].speed_hz)
-        segment = self.segments[-1]
-        # The glide runs under the newest segment unless the set is already past it.
-        for candidate in self.segments:
-            if candidate.phase <= glide_phase:
-                segment = candidate
-        return segment.start_s + (glide_phase - segment.phase) * self.pass_time_s(segment.speed_hz)
+        n = self.total_passes()
+        bounds = [s.start_s for s in self.segments[1:]] + [math.inf]
+        for segment, segment_end in zip(self.segments, bounds, strict=True):
+            # The glide's sweep ends at phase N + share, under the segment in force then.
+            glide_end = n + self._sweep_share(segment.speed_hz)
+            t = segment.start_s + (glide_end - segment.phase) * self.pass_time_s(segment.speed_hz)
+            if t < segment_end:
+                return max(t, segment.start_s)
+        raise AssertionError("unreachable: the last segment never ends")
 
     def is_running(self, t: float) -> bool:
         """True while passes are under way (not before, not while gliding home, not after)."""
