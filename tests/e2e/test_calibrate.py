@@ -188,16 +188,22 @@ def test_a_saved_offset_delays_the_picture_against_the_sound_by_that_much(
         f"{np.round(np.array(lags[offset_s]) * 1000, 1)}")
 
 
+def start_calibrate(env: Mapping[str, str], config_home: Path) -> subprocess.Popen[bytes]:
+    """`bls calibrate` on the test display and sound server, saving into `config_home`."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "bls", "calibrate"],
+        env=merged_env(env, {"BLS_CONFIG_HOME": str(config_home),
+                             "PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
+        cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
 def test_calibrate_saves_the_offset_chosen_with_the_arrow_keys(
     xserver: dict[str, str], pulse: dict[str, str], tmp_path: Path,
 ) -> None:
     """A Bluetooth headset 150 ms late: six Shift+Left (25 ms each), then Enter."""
     require_tools("xwininfo", "xdotool")
     env = {**xserver, **pulse}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bls", "calibrate"],
-        env=merged_env(env, {"BLS_CONFIG_HOME": str(tmp_path), "PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
-        cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = start_calibrate(env, tmp_path)
     try:
         window = wait_for_windows(env, ("bls calibrate",), proc)["bls calibrate"]
         for _ in range(6):
@@ -223,10 +229,7 @@ def test_calibrate_leaves_the_saved_offset_alone_on_escape(
     require_tools("xwininfo", "xdotool")
     env = {**xserver, **pulse}
     save_settings(Settings().with_offset(0.080), tmp_path / "settings.toml")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "bls", "calibrate"],
-        env=merged_env(env, {"BLS_CONFIG_HOME": str(tmp_path), "PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
-        cwd=REPO, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = start_calibrate(env, tmp_path)
     try:
         window = wait_for_windows(env, ("bls calibrate",), proc)["bls calibrate"]
         press_key(env, "Left", window)
