@@ -120,7 +120,7 @@ class Bls:
         while time.monotonic() < deadline:
             image = self.screenshot()
             seen = None if image is None else target_centre_x(image)
-            if seen is not None and side_of(2.0 * seen / WINDOW[0] - 1.0) == side:
+            if seen is not None and side_of(seen_x(seen)) == side:
                 return seen
         raise AssertionError(f"the target was not seen on the {side} side")
 
@@ -192,6 +192,13 @@ def expected_x_px(x: float) -> float:
     return renderer.to_pixels((x, 0.0))[0]
 
 
+def seen_x(centre_px: float) -> float:
+    """The normalised x whose target the renderer draws at `centre_px` (inverse of
+    expected_x_px, so amplitude and margins are counted the same way both ways)."""
+    at_centre = expected_x_px(0.0)
+    return (centre_px - at_centre) / (expected_x_px(1.0) - at_centre)
+
+
 def side_of(x: float) -> str:
     return "left" if x < -0.2 else "right" if x > 0.2 else "centre"
 
@@ -220,16 +227,20 @@ def test_a_set_sweeps_with_alternating_tones_and_ends_at_rest_in_the_centre(desk
     # Pictures: each screenshot shows the target on the side the frame log says it was.
     checked = 0
     for before, after, image in shots:
-        # On screen: the frames flipped while the picture was taken, and the two before it (the
-        # X server may show a flip a moment after the program's update call returns).
+        # On screen: the frames flipped while the picture was taken, the two before it (the
+        # X server may show a flip a moment after the program's update call returns), and the
+        # next one (the log stamps a frame when present() returns, which under emulated vsync
+        # is up to a frame after its picture reached the X server).
         shown_before = [f.x for f in frames if f.flip_s < before][-2:]
-        during = shown_before + [f.x for f in frames if before <= f.flip_s <= after]
+        shown_next = [f.x for f in frames if f.flip_s > after][:1]
+        during = (shown_before + [f.x for f in frames if before <= f.flip_s <= after]
+                  + shown_next)
         sides = {side_of(x) for x in during}
         if len(sides) != 1 or sides == {"centre"}:
             continue  # the target crossed the middle while the picture was taken
         seen = target_centre_x(image)
         assert seen is not None
-        assert side_of(2.0 * seen / WINDOW[0] - 1.0) == sides.pop()
+        assert side_of(seen_x(seen)) == sides.pop()
         assert expected_x_px(min(during)) - 2 <= seen <= expected_x_px(max(during)) + 2
         checked += 1
     assert checked >= 3
