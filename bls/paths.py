@@ -1,16 +1,21 @@
-"""Where bls finds its built-in files and the user's own profiles and settings.
+"""Where bls finds its built-in files and the user's own profiles, settings and session logs.
 
 Built-ins come from the installed package (`bls/_data`, put there by the wheel) or, when running
-from a source checkout, from the repository's `config/` and `assets/`. `BLS_CONFIG_HOME` overrides
-the user folder (tests use it; so can a clinic that keeps profiles on a shared drive).
+from a source checkout, from the repository's `config/` and `assets/`. The user's folders are the
+platform's own (platformdirs): `~/.config/bls` and `~/.local/share/bls` on Linux (or the XDG
+variables), `%APPDATA%\\bls` on Windows, `~/Library/Application Support/bls` on macOS.
+`BLS_CONFIG_HOME` and `BLS_DATA_HOME` override them (tests use them; so can a clinic that keeps
+profiles on a shared drive).
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
+import platformdirs
+
+APP_NAME = "bls"
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -28,14 +33,19 @@ def sounds_dir() -> Path:
 
 
 def user_config_dir() -> Path:
+    """Profiles and settings: small files the user may copy between machines (roaming)."""
     override = os.environ.get("BLS_CONFIG_HOME")
     if override:
         return Path(override)
-    if sys.platform == "win32":
-        return Path(os.environ.get("APPDATA", Path.home() / "AppData" / "Roaming")) / "bls"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Application Support" / "bls"
-    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config") / "bls"
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False, roaming=True))
+
+
+def user_data_dir() -> Path:
+    """Session logs: records that stay on this machine (never roaming)."""
+    override = os.environ.get("BLS_DATA_HOME")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
 
 
 def user_profiles_dir() -> Path:
