@@ -47,7 +47,7 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",  # the token is in the URL: never pass it on
     "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": ("default-src 'self'; connect-src 'self'; img-src 'self'; "
+    "Content-Security-Policy": ("default-src 'self'; connect-src 'self'; img-src 'self' data:; "
                                 "style-src 'self'; script-src 'self'; frame-ancestors 'none'"),
 }
 HEARTBEAT_S = 2.0  # a page that vanished (network dropped) is noticed within about this
@@ -97,6 +97,7 @@ class LinkServer:
               key: str | None = None) -> str:
         """Serve on host:port (0: any free port); returns the client link. Raises LinkError."""
         context = _tls_context(cert, key)
+        self._add_sound("beep", lambda: _beep_wave(self._sample_rate))
         loop = asyncio.new_event_loop()
         self._loop = loop
         self._thread = threading.Thread(target=loop.run_forever, name="bls-link", daemon=True)
@@ -132,9 +133,7 @@ class LinkServer:
 
     def lr_check(self, plan: Sequence[LrStep]) -> None:
         """Play a left/right check on the page (words and beeps at the plan's timeline times)."""
-        from bls.audio.lr_check import beep_wave
-
-        self._add_sound("beep", lambda: beep_wave(self._sample_rate))
+        self._add_sound("beep", lambda: _beep_wave(self._sample_rate))
         self._send_all(protocol.encode(protocol.lr_check_message(plan)))
 
     @property
@@ -304,6 +303,12 @@ def _tone_wave(profile: Profile, rate: int) -> np.ndarray:
     from bls.sounds import voice_for
 
     return voice_for(profile.audio, rate).wave
+
+
+def _beep_wave(rate: int) -> np.ndarray:
+    from bls.audio.lr_check import beep_wave
+
+    return beep_wave(rate)
 
 
 def _tls_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
