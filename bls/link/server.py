@@ -196,10 +196,10 @@ class LinkServer:
         app = web.Application(client_max_size=1024)
         app.router.add_route("*", "/{path:.*}", self._route)
         # access_log=None: the access log would record every client's address.
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
         self._runner = runner
-        site = web.TCPSite(runner, host, port, ssl_context=context, shutdown_timeout=1.0)
+        site = web.TCPSite(runner, host, port, ssl_context=context)
         try:
             await site.start()
         except OSError:

@@ -194,13 +194,34 @@ function readyBuffer(name) {
   return buffer instanceof AudioBuffer ? buffer : null;
 }
 
-// The AudioContext time at which something is heard at bls time `timeS`.
+// Web Audio's output timestamps (which context time is heard at which performance time) jitter
+// by several milliseconds from one reading to the next; their mean over a few seconds is steady.
+const AUDIO_CLOCK_WINDOW_S = 5;
+const AUDIO_CLOCK_MIN_READINGS = 20;
+const audioClock = { readings: [], sum: 0 }; // readings: [perfS, contextS - perfS]
+
+function readAudioClock() {
+  const context = sound.context;
+  if (!context || !context.getOutputTimestamp) return;
+  const stamp = context.getOutputTimestamp();
+  if (!(stamp.performanceTime > 0) || !(stamp.contextTime > 0)) return;
+  const atS = stamp.performanceTime / 1000;
+  const difference = stamp.contextTime - atS;
+  audioClock.readings.push([atS, difference]);
+  audioClock.sum += difference;
+  while (audioClock.readings.length && atS - audioClock.readings[0][0] > AUDIO_CLOCK_WINDOW_S) {
+    audioClock.sum -= audioClock.readings.shift()[1];
+  }
+}
+
+// The AudioContext time at which something is heard at bls time `timeS` (null: not known yet).
 function contextTimeOf(timeS) {
   const context = sound.context;
-  const stamp = context.getOutputTimestamp ? context.getOutputTimestamp() : null;
   const perfTargetS = timeS - state.offsetS;
-  if (stamp && stamp.performanceTime > 0) {
-    return stamp.contextTime + (perfTargetS - stamp.performanceTime / 1000);
+  if (context.getOutputTimestamp) {
+    const count = audioClock.readings.length;
+    if (count < AUDIO_CLOCK_MIN_READINGS) return null;
+    return perfTargetS + audioClock.sum / count;
   }
   const latencyS = (context.outputLatency || 0) + (context.baseLatency || 0);
   return context.currentTime + (perfTargetS - perfS()) - latencyS;
@@ -238,7 +259,7 @@ function followCurves(startS, length, crossfeed) {
 function playAt(buffer, timeS, level, side, follow, crossfeed) {
   const context = sound.context;
   const startCtx = contextTimeOf(timeS);
-  if (startCtx < context.currentTime) return null; // late: never play a tone late
+  if (startCtx === null || startCtx < context.currentTime) return null; // never play late
   const source = context.createBufferSource();
   source.buffer = buffer;
   const merger = context.createChannelMerger(2);
@@ -308,6 +329,7 @@ function reconcileTones() {
 }
 
 function scheduleTones() {
+  readAudioClock();
   if (!sound.context || state.offsetS === null || !state.audio) return;
   const buffer = readyBuffer(state.audio.sound);
   if (!buffer) return;
@@ -406,6 +428,7 @@ function framePeriodMs(nowMs) {
 }
 
 function frame(nowMs) {
+  readAudioClock();
   // The frame drawn now is shown at the next display refresh: draw the target for that time.
   const shownMs = nowMs + framePeriodMs(nowMs);
   const scene = state.scene;
