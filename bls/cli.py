@@ -64,6 +64,31 @@ def _number(text: str) -> float:
     return value
 
 
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is out of range (1 to 65535)")
+    return value
+
+
+def check_link_options(args: argparse.Namespace) -> None:
+    """--host, --port, --cert and --key belong to --link; --cert and --key go together."""
+    if not getattr(args, "link", False):
+        for option in ("host", "port", "cert", "key"):
+            if getattr(args, option, None) is not None:
+                raise UsageError(f"--{option} is an option of --link")
+        return
+    if (args.cert is None) != (args.key is None):
+        raise UsageError("--cert and --key go together (the certificate and its private key)")
+    for option in ("cert", "key"):
+        path = getattr(args, option)
+        if path is not None and not path.is_file():
+            raise UsageError(f"--{option} {path}: no such file")
+
+
 def _window_size(text: str) -> tuple[int, int]:
     try:
         width, height = (int(part) for part in text.lower().split("x"))
@@ -86,13 +111,27 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"profile name or .toml file (default: {default_text or default})")
 
     run = commands.add_parser("run", help="the live session (default command)")
-    profile_option(run, None, f"{DEFAULT_PROFILE}; with --share: {SHARE_PROFILE}")
+    profile_option(run, None, f"{DEFAULT_PROFILE}; with --share or --link: {SHARE_PROFILE}")
     run.add_argument("--window", type=_window_size, metavar="WxH",
                      help="a window of this size instead of full screen")
     run.add_argument("--display", type=int, default=0, metavar="N",
                      help="which monitor to use for full screen (0 = first)")
-    run.add_argument("--share", action="store_true",
-                     help="telehealth: a client window to share and a separate control window")
+    telehealth = run.add_mutually_exclusive_group()
+    telehealth.add_argument("--share", action="store_true",
+                            help="telehealth: a client window to share and a separate control "
+                            "window")
+    telehealth.add_argument("--link", action="store_true",
+                            help="telehealth: a link the client opens; their browser draws the "
+                            "target and plays the tones")
+    run.add_argument("--host", metavar="H",
+                     help="address the client link listens on (default 127.0.0.1: this "
+                     "computer only; 0.0.0.0: every network)")
+    run.add_argument("--port", type=_port, metavar="P",
+                     help="port of the client link (default: any free port)")
+    run.add_argument("--cert", type=Path, metavar="FILE",
+                     help="TLS certificate (PEM) for the client link, with --key")
+    run.add_argument("--key", type=Path, metavar="FILE",
+                     help="TLS private key (PEM) for --cert")
     run.add_argument("--no-audio", action="store_true", help="picture only")
     run.add_argument("--speed", type=_number, metavar="HZ", help="override the profile's speed")
     length = run.add_mutually_exclusive_group()
@@ -140,10 +179,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def profile_name(args: argparse.Namespace) -> str:
-    """-p as given; without it `share` for `bls run --share`, else the standard profile."""
+    """-p as given; without it `share` for `bls run --share` or `--link`, else the standard
+    profile."""
     if args.profile is not None:
         return str(args.profile)
-    return SHARE_PROFILE if getattr(args, "share", False) else DEFAULT_PROFILE
+    telehealth = getattr(args, "share", False) or getattr(args, "link", False)
+    return SHARE_PROFILE if telehealth else DEFAULT_PROFILE
 
 
 def load_profile(args: argparse.Namespace) -> object:
@@ -223,8 +264,8 @@ def format_profile(profile: object) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bls.core.profile import Profile
     from bls.commands.export import export_audio, terminal_progress
+    from bls.core.profile import Profile
 
     profile = load_profile(args)
     assert isinstance(profile, Profile)
@@ -249,6 +290,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "export-audio":
         return cmd_export(args)
     if command == "run":
+        check_link_options(args)
         from bls.commands.run import run_command
 
         return run_command(args, load_profile(args))
