@@ -21,7 +21,7 @@ from bls.profiles import DEFAULT_PROFILE, Library
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 SHARE_PROFILE = "share"
-SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "doctor", "calibrate")
+SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "log", "doctor", "calibrate")
 
 
 class UsageError(Exception):
@@ -129,6 +129,10 @@ def build_parser() -> argparse.ArgumentParser:
     profiles.add_argument("action", nargs="?", default="list",
                           choices=("list", "show", "check", "keys"))
     profiles.add_argument("target", nargs="?", metavar="NAME|FILE")
+
+    from bls.commands.log import add_parser as add_log_parser
+
+    add_log_parser(commands)
 
     doctor = commands.add_parser("doctor", help="check displays, sound and timing")
     doctor.add_argument("--lr", action="store_true", help="left/right check in the headphones")
@@ -256,6 +260,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from bls.commands.tap import tap_command
 
         return tap_command(args, load_profile(args))
+    if command == "log":
+        from bls.commands.log import log_command
+
+        return log_command(args)
     if command == "doctor":
         from bls.commands.doctor import doctor_command
 
