@@ -78,7 +78,7 @@ class _Log:
     def __init__(self) -> None:
         self.problem: str | None = None  # the newest failure, as one line
         self._problem_shown = False
-        self._ended: set[int] = set()
+        self._sets: dict[int, SetRecord] = {}  # this session's sets, ratings merged in
 
     def describe(self) -> str:
         """What the console says about the log, e.g. 'session log: off (--no-log)'."""
@@ -99,15 +99,20 @@ class _Log:
         return record
 
     def write_set(self, record: SetRecord) -> None:
-        self._ended.add(record.set_number)
+        self._sets[record.set_number] = record
         self._append(set_line(record))
+
+    def sets(self) -> tuple[SetRecord, ...]:
+        """This session's sets so far with their ratings (for the SUD trend), log on or off."""
+        return tuple(self._sets[n] for n in sorted(self._sets))
 
     def rate(self, set_number: int, sud: int | None = None, voc: int | None = None,
              note: str | None = None) -> Rating:
         """Rate an ended set (replacing an earlier rating); RatingError if out of range."""
         rating = checked_rating(sud, voc, note)
-        if set_number not in self._ended:
+        if set_number not in self._sets:
             raise RatingError(f"set {set_number} has not ended in this session")
+        self._sets[set_number] = replace(self._sets[set_number], rating=rating)
         self._append(rating_line(set_number, rating))
         return rating
 
@@ -272,13 +277,14 @@ def read_session(path: Path) -> SessionRecord:
         lines.append((len(raw.lines) + 1, raw.tail))
     if not lines:
         raise LogFileError(f"{path}: empty, not a bls session log")
+    if not raw.lines and raw.tail.startswith(b'{"type":"session"'):
+        raise LogFileError(f"{path}: cut off while its first line was written; it holds no "
+                           "sets")
     try:
         header = parse_header(decode_line(lines[0][1].decode("utf-8")))
     except (UnicodeDecodeError, RecordError) as error:
         reason = "not UTF-8 text" if isinstance(error, UnicodeDecodeError) else str(error)
         raise LogFileError(f"{path}: not a bls session log ({reason})") from None
-    if lines[0][0] > len(raw.lines):
-        warnings.append(f"{path.name}: the header line was cut off")
     sets: dict[int, SetRecord] = {}
     for number, data in lines[1:]:
         where = f"{path.name} line {number}"

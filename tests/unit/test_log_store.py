@@ -307,6 +307,7 @@ def test_a_line_cut_mid_character_spoils_only_itself(standard: Profile) -> None:
     (b"name,sud\nAnna,7\n", "not a bls session log"),
     (b'{"type": "session", "format": "bls-session-log", "version": 9}\n', "newer bls"),
     (b"\xff\xfe\x00", "not UTF-8"),
+    (b'{"type":"session","format":"bls-ses', "cut off while its first line was written"),
 ])
 def test_a_file_that_is_not_a_log_is_one_clear_error(tmp_path: Path, content: bytes,
                                                       reason: str) -> None:
