@@ -25,8 +25,10 @@ SUD_RANGE = (0, 10)
 VOC_RANGE = (1, 7)
 NOTE_MAX_CHARS = 200
 ID_PATTERN = re.compile(r"\d{8}-\d{6}-[0-9a-f]{4,8}")
-MAX_LINE_CHARS = 4096  # the longest line bls writes is well under 1 kB
+MAX_LINE_CHARS = 64 * 1024  # a set line is well under 1 kB unless its speed changed a lot
 MAX_SETS = 10_000
+MAX_SPEEDS = 1000  # speeds kept per set: the first ones and the last
+MAX_NAME_CHARS = 200
 
 
 class RatingError(ValueError):
@@ -111,7 +113,15 @@ def speeds_used(timeline: SetTimeline) -> tuple[float, ...]:
     for segment in timeline.segments:
         if not speeds or speeds[-1] != segment.speed_hz:
             speeds.append(round(segment.speed_hz, 4))
+    if len(speeds) > MAX_SPEEDS:
+        speeds = [*speeds[: MAX_SPEEDS - 1], speeds[-1]]
     return tuple(speeds)
+
+
+def plain_text(text: str, max_chars: int = MAX_NAME_CHARS) -> str:
+    """A name as the log can hold it: control codes become spaces, at most `max_chars`."""
+    cleaned = "".join(" " if unicodedata.category(ch) in ("Cc", "Cs") else ch for ch in text)
+    return cleaned[:max_chars]
 
 
 def set_from_timeline(set_number: int, timeline: SetTimeline, profile: str, now_s: float,
@@ -129,8 +139,8 @@ def set_from_timeline(set_number: int, timeline: SetTimeline, profile: str, now_
         passes_planned=timeline.total_passes(),
         passes_done=timeline.passes_done(end_s),
         speeds_hz=speeds_used(timeline),
-        profile=profile,
-        path=timeline.path,
+        profile=plain_text(profile),
+        path=plain_text(timeline.path),
         ended="stopped" if timeline.stop is not None else "completed",
     )
 
@@ -261,8 +271,8 @@ def parse_header(fields: dict[str, Any]) -> SessionHeader:
 
 def parse_set(fields: dict[str, Any]) -> SetRecord:
     speeds = _get(fields, "speeds_hz", list)
-    if not 1 <= len(speeds) <= 1000:
-        raise RecordError("'speeds_hz' must list 1 to 1000 speeds")
+    if not 1 <= len(speeds) <= MAX_SPEEDS:
+        raise RecordError(f"'speeds_hz' must list 1 to {MAX_SPEEDS} speeds")
     speeds_hz = tuple(_number({"speed": s}, "speed", 0.0, 100.0) for s in speeds)
     ended = _text(fields, "ended", 20)
     if ended not in ENDINGS:
@@ -274,8 +284,8 @@ def parse_set(fields: dict[str, Any]) -> SetRecord:
         passes_planned=_int(fields, "passes_planned", 0, 10**7),
         passes_done=_int(fields, "passes_done", 0, 10**7),
         speeds_hz=speeds_hz,
-        profile=_text(fields, "profile"),
-        path=_text(fields, "path"),
+        profile=_text(fields, "profile", MAX_NAME_CHARS),
+        path=_text(fields, "path", MAX_NAME_CHARS),
         ended=ended,
     )
 

@@ -92,9 +92,16 @@ class _Log:
         return self.problem
 
     def set_ended(self, set_number: int, timeline: SetTimeline, profile: str,
-                  now_s: float) -> SetRecord:
-        """Record a set that is back at rest by `now_s` (the session clock of `timeline`)."""
-        record = set_from_timeline(set_number, timeline, profile, now_s, self._now())
+                  now_s: float) -> SetRecord | None:
+        """Record a set that is back at rest by `now_s` (the session clock of `timeline`).
+
+        Never raises: whatever goes wrong becomes `problem`, and the session goes on.
+        """
+        try:
+            record = set_from_timeline(set_number, timeline, profile, now_s, self._now())
+        except Exception as error:  # a running session must not end over its log
+            self._fail(f"cannot record set {set_number}", error)
+            return None
         self.write_set(record)
         return record
 
@@ -127,6 +134,10 @@ class _Log:
 
     def _now(self) -> datetime:
         return _local_now()
+
+    def _fail(self, what: str, error: BaseException) -> None:
+        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        self.problem = f"session log: {what} ({reason}); the session goes on"
 
     def _append(self, line: bytes) -> None:
         pass
@@ -185,10 +196,6 @@ class SessionLog(_Log):
     def _now(self) -> datetime:
         return self._wall_clock()
 
-    def _fail(self, what: str, error: BaseException) -> None:
-        reason = getattr(error, "strerror", None) or str(error)
-        self.problem = f"session log: {what} ({reason}); the session goes on without logging"
-
     def _create(self) -> int:
         """The file, made 0600 (a random id that exists already is drawn again)."""
         assert self.path is not None
@@ -224,7 +231,7 @@ class SessionLog(_Log):
                 self._fd = self._create()
             elif os.fstat(self._fd).st_nlink == 0:
                 self.problem = (f"session log: {self.path} was deleted while in use; "
-                                "the session goes on without logging")
+                                "this session is no longer logged")
                 self.close()
                 return
             # After a failed write, end any partial line first: it stays one bad line.

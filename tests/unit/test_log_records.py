@@ -8,7 +8,7 @@ import pytest
 
 from bls.core.profile import Profile
 from bls.core.timeline import SetTimeline
-from bls.log import NullLog, SessionLog
+from bls.log import NullLog, SessionLog, read_session
 from bls.log.records import session_id, set_from_timeline, speeds_used
 from bls.profiles import Library
 
@@ -71,3 +71,19 @@ def test_the_sets_so_far_carry_their_ratings_for_the_trend(standard: Profile) ->
         log.rate(1, sud=7)
         assert [s.rating.sud for s in log.sets()] == [7, None, 4]
         log.close()
+
+
+def test_whatever_a_profile_is_called_and_however_often_speed_changed_reads_back(
+        standard: Profile) -> None:
+    timeline = SetTimeline.begin(0.0, standard.motion, standard.length)
+    for step in range(1, 1500):  # a held key: many small changes
+        timeline = timeline.with_speed(step * 0.005, 0.5 + (step % 10) / 10)
+    log = SessionLog.open("run", wall_clock=lambda: NOW)
+    name = "bell\a and \ud800 " + "x" * 500
+    log.set_ended(1, timeline, name, timeline.rest_s)
+    log.close()
+    assert log.take_problem() is None and log.path is not None
+    (record,) = read_session(log.path).sets
+    assert len(record.speeds_hz) == 1000
+    assert record.speeds_hz[-1] == timeline.speed_hz
+    assert record.profile.startswith("bell  and   x") and len(record.profile) == 200
