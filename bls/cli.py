@@ -95,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--share", action="store_true",
                      help="telehealth: a client window to share and a separate control window")
     run.add_argument("--no-audio", action="store_true", help="picture only")
+    run.add_argument("--no-log", action="store_true", help="keep no session log")
     run.add_argument("--speed", type=_number, metavar="HZ", help="override the profile's speed")
     length = run.add_mutually_exclusive_group()
     length.add_argument("--passes", type=_positive_int, metavar="N", help="passes per set")
@@ -112,6 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
     tap_length = tap.add_mutually_exclusive_group()
     tap_length.add_argument("--passes", type=_positive_int, metavar="N")
     tap_length.add_argument("--seconds", type=_number, metavar="S")
+    tap.add_argument("--no-log", action="store_true", help="keep no session log")
 
     export = commands.add_parser("export-audio", help="write sets of tones to a WAV file")
     export.add_argument("out", type=Path, metavar="OUT.wav")
@@ -163,7 +165,7 @@ def run_options(args: argparse.Namespace) -> RunOptions:
     """`bls run`'s options as the run command reads them."""
     return RunOptions(window=args.window, display=args.display, no_audio=args.no_audio,
                       autostart=args.autostart, exit_after_set=args.exit_after_set,
-                      share=args.share)
+                      share=args.share, no_log=args.no_log)
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
@@ -267,7 +269,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "tap":
         from bls.commands.tap import tap_command
 
-        return tap_command(TapOptions(sets=args.sets, pause_s=args.pause), load_profile(args))
+        return tap_command(TapOptions(sets=args.sets, pause_s=args.pause,
+                                      no_log=args.no_log), load_profile(args))
     if command == "log":
         from bls.commands.log import log_command
 

@@ -22,6 +22,8 @@ from bls.live.client_view import ClientView
 from bls.live.controls import Action, View
 from bls.live.engine import Frame, Layout, LiveLoop
 from bls.live.words import say
+from bls.log import Log, open_log
+from bls.log.observer import LogObserver
 from bls.options import RunOptions
 from bls.profiles import Library
 from bls.settings import session_offset_s
@@ -36,6 +38,7 @@ def run_command(options: RunOptions, profile: Profile) -> int:
     clock = Clock()
     output = open_output(profile.audio, enabled=not options.no_audio, clock=clock)
     layout: Layout | None = None
+    log: Log | None = None
     try:
         try:
             layout = _open_layout(options, profile)
@@ -50,16 +53,30 @@ def run_command(options: RunOptions, profile: Profile) -> int:
         if output.problem:
             say(output.problem)
         library = Library.discover()
+        log = open_log(frontend_name(options), enabled=not options.no_log)
+        say(log.take_problem() or log.describe())
         loop = LiveLoop(Session(profile), layout, output, clock, offset_s=offset_s,
                         profiles=[(lambda name=name: library.load(name))
                                   for name in library.names()[:9]],
-                        autostart=options.autostart, exit_after_set=options.exit_after_set)
+                        autostart=options.autostart, exit_after_set=options.exit_after_set,
+                        observers=[LogObserver(log, say)])
         return loop.run()
     finally:
+        if log is not None:
+            log.close()
         output.close()
         if layout is not None:
             layout.close()
         pygame.quit()
+
+
+def frontend_name(options: RunOptions) -> str:
+    """Which front-end ran the session, as the session log records it."""
+    if options.link:
+        return "link"
+    if options.client_display is not None:
+        return "client-display"
+    return "share" if options.share else "run"
 
 
 def _open_layout(options: RunOptions, profile: Profile) -> Layout:

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from bls.log.readfile import LogFileError
 from bls.log.records import Rating, RatingError, SessionRecord, SetRecord
-from bls.log.store import NullLog, SessionLog, open_log, read_session
+from bls.log.store import Log, NullLog, SessionLog, open_log, read_session
 
 __all__ = [
+    "Log",
     "LogFileError",
     "NullLog",
     "Rating",

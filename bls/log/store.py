@@ -69,7 +69,7 @@ def ensure_folder(folder: Path) -> None:
         os.chmod(folder, FOLDER_MODE)
 
 
-class _Log:
+class Log:
     """What every log offers the front-ends; `NullLog` is this with nothing written."""
 
     enabled = False
@@ -126,7 +126,7 @@ class _Log:
     def close(self) -> None:
         pass
 
-    def __enter__(self) -> _Log:
+    def __enter__(self) -> Log:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -143,11 +143,11 @@ class _Log:
         pass
 
 
-class NullLog(_Log):
+class NullLog(Log):
     """--no-log: checks ratings like the real log and writes nothing anywhere."""
 
 
-class SessionLog(_Log):
+class SessionLog(Log):
     """The log of this session. Build with `SessionLog.open(frontend)`."""
 
     enabled = True
@@ -264,7 +264,7 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-def open_log(frontend: str, *, enabled: bool = True) -> _Log:
+def open_log(frontend: str, *, enabled: bool = True) -> Log:
     """A SessionLog, or a NullLog for --no-log."""
     return SessionLog.open(frontend) if enabled else NullLog()
 
