@@ -95,6 +95,13 @@ def _speeds(record: SetRecord) -> str:
     return "->".join(f"{s:g}" for s in record.speeds_hz)
 
 
+def _length(duration_s: float) -> str:
+    if duration_s < 60:
+        return f"{duration_s:.1f} s"
+    minutes, seconds = divmod(round(duration_s), 60)
+    return f"{minutes}:{seconds:02d}"
+
+
 def format_session(session: SessionRecord) -> str:
     """The `bls log show` text: a line about the session, then one row per set."""
     header = session.header
@@ -102,18 +109,19 @@ def format_session(session: SessionRecord) -> str:
              f"({header.frontend}), {len(session.sets)} set(s)"]
     if not session.sets:
         return "\n".join(lines)
-    lines.append(f"{'set':>3}  {'start':8} {'length':>7} {'passes':>7}  {'speed Hz':10} "
-                 f"{'profile':12} {'path':13} {'ended':9} {'SUD':>3} {'VOC':>3}  note")
+    speed_width = max(8, *(len(_speeds(record)) for record in session.sets))
+    lines.append(f"{'set':>3}  {'start':8} {'length':>7} {'passes':>7}  "
+                 f"{'speed Hz':{speed_width}} {'profile':12} {'path':13} {'ended':9} "
+                 f"{'SUD':>3} {'VOC':>3}  note")
     for record in session.sets:
         rating = record.rating
         start = datetime.fromisoformat(record.started).strftime("%H:%M:%S")
-        minutes, seconds = divmod(round(record.duration_s), 60)
         lines.append(
-            f"{record.set_number:>3}  {start:8} {minutes:>4}:{seconds:02d} "
-            f"{f'{record.passes_done}/{record.passes_planned}':>7}  {_speeds(record):10} "
-            f"{record.profile[:12]:12} {record.path[:13]:13} {record.ended:9} "
-            f"{'-' if rating.sud is None else rating.sud:>3} "
-            f"{'-' if rating.voc is None else rating.voc:>3}  {rating.note}")
+            f"{record.set_number:>3}  {start:8} {_length(record.duration_s):>7} "
+            f"{f'{record.passes_done}/{record.passes_planned}':>7}  "
+            f"{_speeds(record):{speed_width}} {record.profile[:12]:12} {record.path[:13]:13} "
+            f"{record.ended:9} {'-' if rating.sud is None else rating.sud:>3} "
+            f"{'-' if rating.voc is None else rating.voc:>3}  {rating.note}".rstrip())
     return "\n".join(lines)
 
 
