@@ -39,6 +39,8 @@ def run_command(options: RunOptions, profile: Profile) -> int:
     output = open_output(profile.audio, enabled=not options.no_audio, clock=clock)
     layout: Layout | None = None
     log: Log | None = None
+    recorder: LogObserver | None = None
+    session: Session | None = None
     try:
         try:
             layout = _open_layout(options, profile)
@@ -55,13 +57,17 @@ def run_command(options: RunOptions, profile: Profile) -> int:
         library = Library.discover()
         log = open_log(frontend_name(options), enabled=not options.no_log)
         say(log.take_problem() or log.describe())
-        loop = LiveLoop(Session(profile), layout, output, clock, offset_s=offset_s,
+        recorder = LogObserver(log, say)
+        session = Session(profile)
+        loop = LiveLoop(session, layout, output, clock, offset_s=offset_s,
                         profiles=[(lambda name=name: library.load(name))
                                   for name in library.names()[:9]],
                         autostart=options.autostart, exit_after_set=options.exit_after_set,
-                        observers=[LogObserver(log, say)])
+                        observers=[recorder])
         return loop.run()
     finally:
+        if recorder is not None and session is not None:
+            recorder.quit(session, output.heard_time(clock.now()) - offset_s)
         if log is not None:
             log.close()
         output.close()

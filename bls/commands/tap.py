@@ -265,6 +265,14 @@ def run_loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI, 
         if step.cue_at_s is not None:
             output.play(cue, step.cue_at_s, left=CUE_LEVEL, right=CUE_LEVEL)
 
+    try:
+        return _loop(program, output, clock, ui, apply, autostart=autostart)
+    finally:  # q, Ctrl-C or a lost device: a set under way is logged as stopped
+        recorder.quit(program.session, output.heard_time(clock.now()))
+
+
+def _loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI,
+          apply: Callable[[Step], None], *, autostart: bool) -> int:
     check: tuple[LrStep, ...] = ()  # the left/right check under way, on the audio clock
     check_said: str | None = None
     if autostart:

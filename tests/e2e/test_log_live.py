@@ -1,7 +1,8 @@
 """The real front-ends keep the session log: `bls run` and `bls tap` through X and PulseAudio.
 
 `bls tap` is killed with SIGKILL in the middle of its second set: the log must hold the first
-set, whole, and read back without a warning. `bls run` logs the set it ran; `--no-log` nothing.
+set, whole, and read back without a warning. `bls run` logs the set it ran, and a set under way
+when Esc quits as stopped; `--no-log` writes nothing.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from bls.log import read_session
 from bls.log.store import list_logs
-from tests.e2e.harness import merged_env
+from tests.e2e.harness import merged_env, require_tools
+from tests.e2e.test_run import Bls
 
 REPO = Path(__file__).resolve().parents[2]
 TIMEOUT_S = 60
@@ -80,3 +83,21 @@ def test_run_with_no_log_writes_nothing(xserver: dict[str, str], pulse: dict[str
     result = run_one_set(xserver, pulse, "--no-log")
     assert "bls: session log: off (--no-log)" in result.stdout.splitlines()
     assert not sessions().exists()
+
+
+def test_escape_mid_set_logs_that_set_as_stopped(xserver: dict[str, str], pulse: dict[str, str],
+                                                 tmp_path: Path) -> None:
+    require_tools("xdotool")
+    bls = Bls(merged_env(xserver, pulse), tmp_path, "--autostart", "--passes", "60")
+    try:
+        bls.wait_for("set 1 started")
+        time.sleep(2.0)  # a few passes sound
+        bls.key("Escape")
+        assert bls.finish() == 0
+    finally:
+        bls.kill()
+    (path,) = list_logs(sessions())
+    record = read_session(path)
+    assert record.warnings == ()
+    (only,) = record.sets
+    assert only.ended == "stopped" and 0 < only.passes_done < 60 == only.passes_planned

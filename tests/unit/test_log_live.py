@@ -114,3 +114,35 @@ def test_a_log_problem_is_said_once_through_the_front_end(
 ])
 def test_the_log_names_the_front_end(options: RunOptions, name: str) -> None:
     assert frontend_name(options) == name
+
+
+def test_quitting_tap_mid_set_logs_that_set_as_stopped(tapping: Profile) -> None:
+    clock = ManualClock(0.0)
+    ui = ScriptedUI(clock, keys=[(2.0, "quit")])
+    log = SessionLog.open("tap")
+    run_loop(TapProgram(tapping, 3, 1.0), RecordingOutput(clock), clock, ui, autostart=True,
+             log=log)
+    log.close()
+    assert log.path is not None
+    (only,) = read_session(log.path).sets
+    assert only.ended == "stopped" and 0 < only.passes_done < only.passes_planned
+    assert only.duration_s == pytest.approx(2.0, abs=0.1)
+
+
+def test_quitting_logs_nothing_twice_and_nothing_for_a_set_not_yet_begun(
+        tapping: Profile) -> None:
+    session = Session(tapping)
+    log = SessionLog.open("run")
+    observer = LogObserver(log, print)
+    session.start(0.0)
+    assert session.current is not None
+    rest = session.current.rest_s
+    ended = session.tick(rest)
+    assert ended is not None
+    observer.set_ended(ended, session)
+    observer.quit(session, rest + 1.0)  # set 1 was logged when it ended
+    session.start(rest + 5.0)  # set 2 is placed for later...
+    observer.quit(session, rest + 2.0)  # ...and the program quits before it begins
+    log.close()
+    assert log.path is not None
+    assert [s.set_number for s in read_session(log.path).sets] == [1]
