@@ -411,3 +411,12 @@ def test_csv_export_keeps_an_existing_file_unless_forced(standard: Profile,
     write_csv(record, out, force=True)
     assert out.read_text(encoding="utf-8").startswith("session,")
     assert [p.name for p in tmp_path.iterdir()] == ["session.csv"]  # no temporary left
+
+
+def test_the_log_imports_neither_pygame_nor_sounddevice() -> None:
+    code = ("import sys, bls.log, bls.log.observer, bls.log.csvfile, bls.commands.log\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('pygame', 'sounddevice', '_sounddevice')))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    assert result.stdout.strip() == "[]"
