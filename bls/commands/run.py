@@ -22,7 +22,7 @@ from bls.live.client_view import ClientView
 from bls.live.controls import Action, View
 from bls.live.engine import Frame, Layout, LiveLoop
 from bls.live.words import say
-from bls.log import Log, open_log
+from bls.log import open_log
 from bls.log.observer import LogObserver
 from bls.options import RunOptions
 from bls.profiles import Library
@@ -37,8 +37,9 @@ def run_command(options: RunOptions, profile: Profile) -> int:
     offset_s = session_offset_s(lambda line: sys.stderr.write(line + "\n"))
     clock = Clock()
     output = open_output(profile.audio, enabled=not options.no_audio, clock=clock)
+    # The log first, so a layout that asks for ratings (the console) can be handed it.
+    log = open_log(frontend_name(options), enabled=not options.no_log)
     layout: Layout | None = None
-    log: Log | None = None
     recorder: LogObserver | None = None
     session: Session | None = None
     try:
@@ -55,7 +56,6 @@ def run_command(options: RunOptions, profile: Profile) -> int:
         if output.problem:
             say(output.problem)
         library = Library.discover()
-        log = open_log(frontend_name(options), enabled=not options.no_log)
         say(log.take_problem() or log.describe())
         recorder = LogObserver(log, say)
         session = Session(profile)
@@ -68,8 +68,7 @@ def run_command(options: RunOptions, profile: Profile) -> int:
     finally:
         if recorder is not None and session is not None:
             recorder.quit(session, output.heard_time(clock.now()) - offset_s)
-        if log is not None:
-            log.close()
+        log.close()
         output.close()
         if layout is not None:
             layout.close()
