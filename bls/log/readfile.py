@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_LOG_BYTES = 4 * 1024 * 1024  # ~10,000 sets; a real session is a few kilobytes
+_O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # not on Windows, which has no FIFOs to block on
+_O_CLOEXEC = getattr(os, "O_CLOEXEC", 0)
 
 
 class LogFileError(ValueError):
@@ -29,7 +31,7 @@ class RawLines:
 
 def read_lines(path: Path, max_bytes: int = MAX_LOG_BYTES) -> RawLines:
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(path, os.O_RDONLY | _O_NONBLOCK | _O_CLOEXEC)
     except OSError as error:
         raise LogFileError(f"{path}: cannot open ({error.strerror or error})") from None
     try:
