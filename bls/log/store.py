@@ -296,7 +296,7 @@ def read_session(path: Path) -> SessionRecord:
     for number, data in lines[1:]:
         where = f"{path.name} line {number}"
         if number > len(raw.lines):
-            warnings.append(f"{where}: cut off (the program stopped while writing it); "
+            warnings.append(f"{where}: cut off (its writing was interrupted); "
                             "skipped")
             continue
         if not data.strip():
