@@ -123,6 +123,16 @@ class Log:
         self._append(rating_line(set_number, rating))
         return rating
 
+    def note_rating(self, set_number: int, sud: int | None = None, voc: int | None = None,
+                    note: str | None = None) -> str | None:
+        """`rate` for a console: None when noted, else the one line to show (an entry out of
+        range, or a problem writing the log)."""
+        try:
+            self.rate(set_number, sud=sud, voc=voc, note=note)
+        except RatingError as error:
+            return str(error)
+        return self.take_problem()
+
     def close(self) -> None:
         pass
 
