@@ -150,10 +150,10 @@ def test_quitting_logs_nothing_twice_and_nothing_for_a_set_not_yet_begun(
 
 def test_a_console_rating_is_noted_or_gets_one_line_back(tapping: Profile) -> None:
     log = SessionLog.open("share")
-    timeline = Session(tapping)
-    timeline.start(0.0)
-    assert timeline.current is not None
-    log.set_ended(1, timeline.current, tapping.name, timeline.current.rest_s)
+    session = Session(tapping)
+    session.start(0.0)
+    assert session.current is not None
+    log.set_ended(1, session.current, tapping.name, session.current.rest_s)
     assert log.note_rating(1, sud=4, voc=None, note="ok") is None
     assert log.note_rating(1, sud=12) == "SUD must be from 0 to 10, not 12"
     assert log.note_rating(2, sud=1) == "set 2 has not ended in this session"
