@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import NoReturn
 
 from bls import __version__
-from bls.core.profile import ProfileError, reference_rows, with_overrides
+from bls.core.profile import Profile, ProfileError, reference_rows, with_overrides
+from bls.options import CalibrateOptions, DoctorOptions, RunOptions, TapOptions
 from bls.profiles import DEFAULT_PROFILE, Library
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 SHARE_PROFILE = "share"
-SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "doctor", "calibrate")
+SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "log", "doctor", "calibrate")
 
 
 class UsageError(Exception):
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--key", type=Path, metavar="FILE",
                      help="TLS private key (PEM) for --cert")
     run.add_argument("--no-audio", action="store_true", help="picture only")
+    run.add_argument("--no-log", action="store_true", help="keep no session log")
     run.add_argument("--speed", type=_number, metavar="HZ", help="override the profile's speed")
     length = run.add_mutually_exclusive_group()
     length.add_argument("--passes", type=_positive_int, metavar="N", help="passes per set")
@@ -150,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     tap_length = tap.add_mutually_exclusive_group()
     tap_length.add_argument("--passes", type=_positive_int, metavar="N")
     tap_length.add_argument("--seconds", type=_number, metavar="S")
+    tap.add_argument("--no-log", action="store_true", help="keep no session log")
 
     export = commands.add_parser("export-audio", help="write sets of tones to a WAV file")
     export.add_argument("out", type=Path, metavar="OUT.wav")
@@ -169,6 +172,10 @@ def build_parser() -> argparse.ArgumentParser:
                           choices=("list", "show", "check", "keys"))
     profiles.add_argument("target", nargs="?", metavar="NAME|FILE")
 
+    from bls.commands.log import add_parser as add_log_parser
+
+    add_log_parser(commands)
+
     doctor = commands.add_parser("doctor", help="check displays, sound and timing")
     doctor.add_argument("--lr", action="store_true", help="left/right check in the headphones")
 
@@ -187,12 +194,19 @@ def profile_name(args: argparse.Namespace) -> str:
     return SHARE_PROFILE if telehealth else DEFAULT_PROFILE
 
 
-def load_profile(args: argparse.Namespace) -> object:
+def load_profile(args: argparse.Namespace) -> Profile:
     """The profile named by -p, with --speed/--passes/--seconds applied."""
     profile = Library.discover().load(profile_name(args))
     return with_overrides(profile, speed_hz=getattr(args, "speed", None),
                           passes=getattr(args, "passes", None),
                           seconds=getattr(args, "seconds", None))
+
+
+def run_options(args: argparse.Namespace) -> RunOptions:
+    """`bls run`'s options as the run command reads them."""
+    return RunOptions(window=args.window, display=args.display, no_audio=args.no_audio,
+                      autostart=args.autostart, exit_after_set=args.exit_after_set,
+                      share=args.share, no_log=args.no_log)
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
@@ -293,19 +307,24 @@ def _dispatch(args: argparse.Namespace) -> int:
         check_link_options(args)
         from bls.commands.run import run_command
 
-        return run_command(args, load_profile(args))
+        return run_command(run_options(args), load_profile(args))
     if command == "tap":
         from bls.commands.tap import tap_command
 
-        return tap_command(args, load_profile(args))
+        return tap_command(TapOptions(sets=args.sets, pause_s=args.pause,
+                                      no_log=args.no_log), load_profile(args))
+    if command == "log":
+        from bls.commands.log import log_command
+
+        return log_command(args)
     if command == "doctor":
         from bls.commands.doctor import doctor_command
 
-        return doctor_command(args)
+        return doctor_command(DoctorOptions(lr=args.lr))
     if command == "calibrate":
         from bls.commands.calibrate import calibrate_command
 
-        return calibrate_command(args, load_profile(args))
+        return calibrate_command(CalibrateOptions(window=args.window), load_profile(args))
     raise UsageError(f"unknown command {command!r}; allowed: {', '.join(SUBCOMMANDS)}")
 
 
