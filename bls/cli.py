@@ -206,7 +206,10 @@ def run_options(args: argparse.Namespace) -> RunOptions:
     """`bls run`'s options as the run command reads them."""
     return RunOptions(window=args.window, display=args.display, no_audio=args.no_audio,
                       autostart=args.autostart, exit_after_set=args.exit_after_set,
-                      share=args.share, no_log=args.no_log)
+                      share=args.share, no_log=args.no_log, link=args.link,
+                      host=args.host if args.host is not None else "127.0.0.1",
+                      port=args.port if args.port is not None else 0,
+                      cert=args.cert, key=args.key)
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:

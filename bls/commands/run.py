@@ -10,6 +10,8 @@ No sound device: picture only, said once.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pygame
 
@@ -20,13 +22,16 @@ from bls.core.session import Session
 from bls.display.window import DisplayError, TextureWindow, Window, open_live_window
 from bls.live.client_view import ClientView
 from bls.live.controls import Action, View
-from bls.live.engine import Frame, Layout, LiveLoop
+from bls.live.engine import Frame, Layout, LiveLoop, Observer
 from bls.live.words import say
 from bls.log import open_log
 from bls.log.observer import LogObserver
 from bls.options import RunOptions
 from bls.profiles import Library
 from bls.settings import session_offset_s
+
+if TYPE_CHECKING:
+    from bls.link.live import LinkObserver
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 WINDOWED_SIZE_PX = (1280, 720)  # F from full screen when no --window was given
@@ -41,6 +46,7 @@ def run_command(options: RunOptions, profile: Profile) -> int:
     log = open_log(frontend_name(options), enabled=not options.no_log)
     layout: Layout | None = None
     recorder: LogObserver | None = None
+    link: LinkObserver | None = None
     session: Session | None = None
     try:
         try:
@@ -58,14 +64,37 @@ def run_command(options: RunOptions, profile: Profile) -> int:
         library = Library.discover()
         say(log.take_problem() or log.describe())
         recorder = LogObserver(log, say)
+        observers: list[Observer] = [recorder]
+        start_lead_s = 0.0
+        if options.link:
+            from bls.link.live import open_link
+            from bls.link.protocol import START_LEAD_S
+            from bls.link.server import LinkError
+
+            start_lead_s = START_LEAD_S
+            try:
+                link = open_link(options, output, clock, say)
+            except LinkError as error:
+                sys.stderr.write(f"bls: {error}\n")
+                return error.exit_code
+            observers.append(link)
         session = Session(profile)
         loop = LiveLoop(session, layout, output, clock, offset_s=offset_s,
                         profiles=[(lambda name=name: library.load(name))
                                   for name in library.names()[:9]],
                         autostart=options.autostart, exit_after_set=options.exit_after_set,
-                        observers=[recorder])
+                        observers=observers,
+                        # With the link, --autostart waits for a client page with its sound on,
+                        # and every set starts a lead time after Space (see protocol.py).
+                        start_gate=(lambda: link.ready) if link is not None else None,
+                        start_lead_s=start_lead_s,
+                        on_lr_check=link.lr_check if link is not None else None)
+        if link is not None:
+            link.published(session)  # the page gets the profile's look before the first set
         return loop.run()
     finally:
+        if link is not None:
+            link.server.stop()
         if recorder is not None and session is not None:
             recorder.quit(session, output.heard_time(clock.now()) - offset_s)
         log.close()
@@ -89,6 +118,10 @@ def _open_layout(options: RunOptions, profile: Profile) -> Layout:
         from bls.commands.share import ShareLayout
 
         return ShareLayout.open(options, profile)
+    if options.link and options.window is None:
+        # With the link the client watches their own screen: the therapist's picture is a
+        # window (its keys are the controls), full screen only when asked with F.
+        return OfficeLayout.open(replace(options, window=WINDOWED_SIZE_PX), profile)
     return OfficeLayout.open(options, profile)
 
 

@@ -57,7 +57,13 @@ MAX_WS_FRAME_BYTES = 4096  # larger frames close the connection (aiohttp's own l
 
 
 class LinkError(Exception):
-    """The link cannot be served (port taken, bad certificate), in one printable line."""
+    """The link cannot be served (port taken, bad certificate), in one printable line.
+
+    `exit_code` is 2 for what the user gave (a certificate that does not load), 1 otherwise."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 @dataclass(eq=False)
@@ -74,8 +80,10 @@ class LinkServer:
     """The web server of one session. Thread-safe API: start, publish, lr_check, stop."""
 
     def __init__(self, *, clock: Clock | None = None, allow_more: bool = False,
-                 sample_rate: int = SAMPLE_RATE) -> None:
+                 sample_rate: int = SAMPLE_RATE,
+                 on_change: Callable[[str], None] | None = None) -> None:
         self.allow_more = allow_more
+        self._on_change = on_change  # one line when a page comes, unlocks or goes (no address)
         self.token = secrets.token_urlsafe(16)  # 128 bits
         self.url: str | None = None
         self._clock = clock or Clock()
@@ -249,6 +257,7 @@ class LinkServer:
             return ws
         page = _Page(ws)
         self._pages.add(page)
+        self._tell("client page connected")
         sender = asyncio.create_task(self._send_loop(page))
         try:
             hello = {"type": "hello", "v": protocol.VERSION, "lead_s": protocol.START_LEAD_S,
@@ -264,6 +273,8 @@ class LinkServer:
                 self._handle(page, protocol.parse_client_message(message.data))
         finally:
             self._pages.discard(page)
+            if not self._stopped:
+                self._tell("client page disconnected (it goes on with the set it has)")
             page.queue.put_nowait(None)
             await sender
         return ws
@@ -273,7 +284,13 @@ class LinkServer:
             pong = protocol.pong_message(message.ping_id, message.page_s, self.timeline_now())
             page.queue.put_nowait(protocol.encode(pong))
         elif isinstance(message, protocol.PageState):
+            if message.unlocked and not page.unlocked:
+                self._tell("client page ready: sound on")
             page.unlocked = message.unlocked
+
+    def _tell(self, line: str) -> None:
+        if self._on_change is not None:
+            self._on_change(line)
 
     @staticmethod
     async def _send_loop(page: _Page) -> None:
@@ -315,16 +332,16 @@ def _tls_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
     if cert is None and key is None:
         return None
     if cert is None or key is None:
-        raise LinkError("client link: --cert and --key go together")
+        raise LinkError("client link: --cert and --key go together", exit_code=2)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     try:
         context.load_cert_chain(cert, key)
     except FileNotFoundError as error:
-        raise LinkError(f"client link: {error.filename}: no such file") from None
+        raise LinkError(f"client link: {error.filename}: no such file", exit_code=2) from None
     except (ssl.SSLError, OSError) as error:
         reason = getattr(error, "reason", None) or getattr(error, "strerror", None) or error
         raise LinkError(f"client link: cannot use certificate {cert} with key {key}: "
-                        f"{reason}") from None
+                        f"{reason}", exit_code=2) from None
     return context
 
 

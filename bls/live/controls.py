@@ -138,6 +138,8 @@ class Controller:
     on_profile: Callable[[Profile], None] | None = None  # the layout rebuilds its picture
     on_publish: Callable[[], None] | None = None  # after the output got new timelines
     cap_note: str = ""  # why the speed stops where it does, beyond the profile (share mode)
+    start_lead_s: float = 0.0  # a set starts this long after Space (a client link's page)
+    on_lr_check: Callable[[tuple[LrStep, ...]], None] | None = None  # the check, as planned
     view: View = field(default_factory=View)
     quit: bool = False
 
@@ -155,7 +157,7 @@ class Controller:
         elif action.kind is Kind.TOGGLE:
             if view.lr_word(t) is not None:
                 view.message = "left/right check under way"
-            elif session.toggle(t):
+            elif self._toggle(t):
                 self._publish()
         elif action.kind is Kind.LR_CHECK:
             self._lr_check(t)
@@ -199,6 +201,12 @@ class Controller:
         if self.on_profile is not None:
             self.on_profile(profile)
 
+    def _toggle(self, t: float) -> bool:
+        """Stop a running or queued set at t; otherwise start one `start_lead_s` after t."""
+        if self.session.is_busy(t):
+            return self.session.stop(t)
+        return self.session.start(t + self.start_lead_s)
+
     def _lr_check(self, t: float) -> None:
         """Beeps in the left ear, then the right, placed on the audio clock from t on."""
         view = self.view
@@ -208,6 +216,8 @@ class Controller:
             view.message = NO_SOUND
         elif view.lr_word(t) is None:
             view.lr_check = schedule_lr_check(self.output, t + LEAD_S)
+            if self.on_lr_check is not None:
+                self.on_lr_check(view.lr_check)
             if self.output.channels < 2:
                 view.message = MONO_WARNING
 

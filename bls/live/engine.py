@@ -18,6 +18,7 @@ from typing import Protocol
 
 import pygame
 
+from bls.audio.lr_check import LrStep
 from bls.audio.output import Output
 from bls.clock import Clock
 from bls.core.profile import Profile
@@ -98,7 +99,8 @@ class LiveLoop:
                  offset_s: float, profiles: Sequence[Callable[[], Profile]] = (),
                  autostart: bool = False, exit_after_set: bool = False,
                  start_gate: Callable[[], bool] | None = None,
-                 observers: Sequence[Observer] = ()) -> None:
+                 observers: Sequence[Observer] = (), start_lead_s: float = 0.0,
+                 on_lr_check: Callable[[tuple[LrStep, ...]], None] | None = None) -> None:
         self.session = session
         self.layout = layout
         self.output = output
@@ -112,7 +114,8 @@ class LiveLoop:
         self.controller = Controller(
             session, output, clock.now,
             profiles=[(lambda load=load: adapt(load())) for load in profiles],
-            on_profile=self._use_profile, on_publish=self._published)
+            on_profile=self._use_profile, on_publish=self._published,
+            start_lead_s=start_lead_s, on_lr_check=on_lr_check)
         window = layout.client.window
         self.pacer = FramePacer(clock, window.period_s, vsync=window.vsync)
         self.reporter = SetReporter(session)

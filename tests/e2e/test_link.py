@@ -8,6 +8,9 @@ Everything is checked from outside: screenshots of the X server and the sink's r
 from __future__ import annotations
 
 import asyncio
+import re
+import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -231,3 +234,36 @@ def test_a_dropped_connection_resumes_the_set_in_place(desktop, pulse):
     assert [side for _, side in onsets] == ["right", "left"] * 4
     gaps = np.diff([t for t, _ in onsets])
     assert np.allclose(gaps[2:], timeline.pass_time_s(profile.motion.speed_hz), atol=0.002)
+
+
+def test_bls_run_link_starts_the_set_once_the_client_tapped_and_exits_after_it(desktop, pulse,
+                                                                              tmp_path):
+    """The whole command: the link on stdout, --autostart waits for the page, tones per pass."""
+    passes = 4
+    env = {**desktop, "BLS_CONFIG_HOME": str(tmp_path / "config"),
+           "BLS_DATA_HOME": str(tmp_path / "data")}
+    # --no-audio: the therapist's computer stays silent, so the sink records the page alone.
+    bls = subprocess.Popen([sys.executable, "-m", "bls", "run", "--link", "--no-audio",
+                            "--autostart", "--exit-after-set", "--passes", str(passes)],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert bls.stdout is not None
+        lines = []
+        while not (lines and lines[-1].startswith("client link: ")):
+            line = bls.stdout.readline()
+            assert line, f"bls exited: {bls.wait()} {bls.stderr.read() if bls.stderr else ''}"
+            lines.append(line.rstrip("\n"))
+        url = lines[-1].removeprefix("client link: ")
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/[A-Za-z0-9_-]{22}/", url)
+        with chromium(desktop) as driver, Recorder(pulse) as recording:
+            open_and_tap(driver, url)
+            out, err = bls.communicate(timeout=60)
+    finally:
+        if bls.poll() is None:
+            bls.kill()
+            bls.wait()
+    assert bls.returncode == 0, err
+    assert "client page ready: sound on" in out
+    assert f"set 1 done: {passes}/{passes} passes" in out
+    onsets = find_tone_onsets(recording.samples, recording.sample_rate_hz)
+    assert [side for _, side in onsets] == ["right", "left"] * (passes // 2)

@@ -20,6 +20,30 @@ const FOLLOW_STEP = 64; // samples between pan knots (as bls's synth)
 const TRAIL_PEAK_ALPHA = 0.55;
 const MIN_RADIUS_PX = 2.0;
 const BUSY_CLOSE_CODE = 4409;
+// Once settled, the clock estimates may move only this fast, so a tone never moves against the
+// one before it by more than a fraction of a millisecond (clocks drift far slower than this).
+const SLEW_S_PER_S = 0.0002;
+const SNAP_S = 0.02; // a larger change (a device restart, a new network path) is taken at once
+const SETTLING_PINGS = 10; // the first exchanges of a connection set the offset outright
+
+// A clock estimate that follows its measurements slowly once settled.
+class Slewed {
+  constructor() {
+    this.value = null;
+    this.lastS = null;
+  }
+
+  update(estimate, nowS, settled) {
+    if (this.value === null || !settled || Math.abs(estimate - this.value) > SNAP_S) {
+      this.value = estimate;
+    } else {
+      const step = SLEW_S_PER_S * Math.max(0, nowS - this.lastS);
+      this.value += Math.max(-step, Math.min(step, estimate - this.value));
+    }
+    this.lastS = nowS;
+    return this.value;
+  }
+}
 
 const canvas = document.getElementById("view");
 const draw = canvas.getContext("2d", { alpha: false });
@@ -39,7 +63,9 @@ const state = {
   audio: null,
   lrSteps: [],
   syncSamples: [], // {atS, rttS, offsetS}
-  offsetS: null, // bls time = performance.now() / 1000 + offsetS
+  offsetS: null, // bls time = performance.now() / 1000 + offsetS (slewed)
+  offsetEstimateS: null, // from the fastest round trips
+  pongsThisConnection: 0,
   nextPingId: 1,
   framePeriodsMs: [],
   lastFrameMs: null,
@@ -53,6 +79,14 @@ function perfS() {
 
 function blsNow() {
   return perfS() + state.offsetS;
+}
+
+const offsetClock = new Slewed();
+
+function updateOffset() {
+  if (state.offsetEstimateS === null) return;
+  const settled = state.pongsThisConnection > SETTLING_PINGS;
+  state.offsetS = offsetClock.update(state.offsetEstimateS, perfS(), settled);
 }
 
 function sendPing() {
@@ -72,7 +106,9 @@ function onPong(message) {
   state.syncSamples = state.syncSamples.filter((s) => receivedS - s.atS <= SYNC_WINDOW_S);
   const fastest = [...state.syncSamples].sort((a, b) => a.rttS - b.rttS).slice(0, SYNC_FASTEST);
   const offsets = fastest.map((s) => s.offsetS).sort((a, b) => a - b);
-  state.offsetS = offsets[Math.floor(offsets.length / 2)];
+  state.offsetEstimateS = offsets[Math.floor(offsets.length / 2)];
+  state.pongsThisConnection += 1;
+  updateOffset();
   document.documentElement.dataset.rttMs = (fastest[0].rttS * 1000).toFixed(2);
 }
 
@@ -85,6 +121,7 @@ function connect() {
   state.socket = socket;
   socket.onopen = () => {
     state.connected = true;
+    state.pongsThisConnection = 0;
     showStatus();
     for (let i = 0; i < SYNC_BURST; i++) setTimeout(sendPing, i * 30);
     if (state.unlocked) socket.send(JSON.stringify({ type: "state", unlocked: true }));
@@ -198,7 +235,8 @@ function readyBuffer(name) {
 // by several milliseconds from one reading to the next; their mean over a few seconds is steady.
 const AUDIO_CLOCK_WINDOW_S = 5;
 const AUDIO_CLOCK_MIN_READINGS = 20;
-const audioClock = { readings: [], sum: 0 }; // readings: [perfS, contextS - perfS]
+const AUDIO_CLOCK_SETTLED_READINGS = 60; // about a second of frames
+const audioClock = { readings: [], sum: 0, slewed: new Slewed(), seen: 0 };
 
 function readAudioClock() {
   const context = sound.context;
@@ -212,6 +250,10 @@ function readAudioClock() {
   while (audioClock.readings.length && atS - audioClock.readings[0][0] > AUDIO_CLOCK_WINDOW_S) {
     audioClock.sum -= audioClock.readings.shift()[1];
   }
+  audioClock.seen += 1;
+  audioClock.slewed.update(audioClock.sum / audioClock.readings.length, atS,
+    audioClock.seen > AUDIO_CLOCK_SETTLED_READINGS);
+  updateOffset();
 }
 
 // The AudioContext time at which something is heard at bls time `timeS` (null: not known yet).
@@ -219,9 +261,8 @@ function contextTimeOf(timeS) {
   const context = sound.context;
   const perfTargetS = timeS - state.offsetS;
   if (context.getOutputTimestamp) {
-    const count = audioClock.readings.length;
-    if (count < AUDIO_CLOCK_MIN_READINGS) return null;
-    return perfTargetS + audioClock.sum / count;
+    if (audioClock.readings.length < AUDIO_CLOCK_MIN_READINGS) return null;
+    return perfTargetS + audioClock.slewed.value;
   }
   const latencyS = (context.outputLatency || 0) + (context.baseLatency || 0);
   return context.currentTime + (perfTargetS - perfS()) - latencyS;
@@ -429,6 +470,7 @@ function framePeriodMs(nowMs) {
 
 function frame(nowMs) {
   readAudioClock();
+  updateOffset();
   // The frame drawn now is shown at the next display refresh: draw the target for that time.
   const shownMs = nowMs + framePeriodMs(nowMs);
   const scene = state.scene;
