@@ -21,7 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,13 +29,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bls.clock import Clock  # noqa: E402
-from bls.core.profile import Profile, SetLength  # noqa: E402
-from bls.core.session import Session  # noqa: E402
-from bls.link.protocol import START_LEAD_S  # noqa: E402
-from bls.link.server import LinkServer  # noqa: E402
 from bls.profiles import Library  # noqa: E402
-from tests.e2e.browser import chromium, open_and_tap, wait_for  # noqa: E402
+from tests.e2e.browser import chromium, open_and_tap  # noqa: E402
 from tests.e2e.harness import (  # noqa: E402
     NULL_SINK,
     find_tone_onsets,
@@ -185,24 +180,34 @@ def summary(name: str, turn_s: np.ndarray, offset_s: np.ndarray, n_turns: int,
                        for m, o in zip(minutes, offset_s, strict=True)]}
 
 
-def measure_link(env: dict[str, str], profile: Profile, workdir: Path) -> dict[str, object]:
-    clock = Clock()
-    with LinkServer(clock=clock) as link, chromium(env) as driver:
-        url = link.start("127.0.0.1", 0)
-        session = Session(profile)
-        link.publish(session.timelines(), profile)
-        open_and_tap(driver, url)
-        wait_for(lambda: link.ready, "the page to connect and unlock its sound")
-        time.sleep(3.0)  # let the fullscreen notice fade and the clock estimate settle
-        recording = Recording(env, workdir)
-        session.start(clock.now() + START_LEAD_S)
-        link.publish(session.timelines(), profile)
-        assert session.current is not None
-        while clock.now() < session.current.rest_s + 1.0:
-            time.sleep(0.2)
-        capture = recording.finish()
-    color = profile.target.color
-    return summary("client link (chromium)", *offsets(capture, color, (0, 1920)))
+def measure_link(env: dict[str, str], profile_file: Path, passes: int,
+                 workdir: Path) -> dict[str, object]:
+    """`bls run --link` (silent itself: the client's device is the one heard) and chromium."""
+    bls = subprocess.Popen(
+        [sys.executable, "-m", "bls", "run", "--link", "--no-audio", "-p", str(profile_file),
+         "--autostart", "--exit-after-set", "--passes", str(passes), "--no-log"],
+        env={**env, "BLS_CONFIG_HOME": str(workdir / "config")}, cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert bls.stdout is not None
+        line = ""
+        while not line.startswith("client link: "):
+            line = bls.stdout.readline()
+            if not line:
+                raise RuntimeError(f"bls run --link exited: {bls.communicate()[1].strip()}")
+        with chromium(env) as driver:
+            recording = Recording(env, workdir)
+            open_and_tap(driver, line.split(": ", 1)[1].strip())
+            _, errors = bls.communicate(timeout=600)
+            capture = recording.finish()
+    finally:
+        if bls.poll() is None:
+            bls.kill()
+    if bls.returncode != 0:
+        raise RuntimeError(f"bls run --link failed: {errors.strip()}")
+    profile = Library.discover().load(str(profile_file))
+    return summary("bls run --link (chromium page)",
+                   *offsets(capture, profile.target.color, (0, 1920)))
 
 
 def measure_share(env: dict[str, str], profile_file: Path, passes: int,
@@ -238,18 +243,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     base = Library.discover().load("share")
     passes = math.ceil(args.minutes * 60 * 2 * base.motion.speed_hz)
-    # No trail: the turn is read from the target itself (the trail follows it).
-    profile = replace(base, length=SetLength(passes, None),
-                      target=replace(base.target, trail_s=0.0))
     rows = []
     with tempfile.TemporaryDirectory(prefix="bls-link-sync-") as folder:
         workdir = Path(folder)
         profile_file = workdir / "measure.toml"
+        # No trail: the turn is read from the target itself (the trail follows it).
         profile_file.write_text('name = "Measure"\nextends = "share"\n[target]\ntrail = 0.0\n')
         with running_xvfb() as xserver, running_pulseaudio() as pulse:
             env = merged_env(xserver, pulse)
             (workdir / "link").mkdir()
-            rows.append(measure_link(env, profile, workdir / "link"))
+            rows.append(measure_link(env, profile_file, passes, workdir / "link"))
             print(table(rows[-1:]), flush=True)
             if not args.skip_share:
                 (workdir / "share").mkdir()

@@ -21,8 +21,8 @@ const TRAIL_PEAK_ALPHA = 0.55;
 const MIN_RADIUS_PX = 2.0;
 const BUSY_CLOSE_CODE = 4409;
 // Once settled, the clock estimates may move only this fast, so a tone never moves against the
-// one before it by more than a fraction of a millisecond (clocks drift far slower than this).
-const SLEW_S_PER_S = 0.0002;
+// one before it by more than half a millisecond (clocks drift far slower than this).
+const SLEW_S_PER_S = 0.0005;
 const SNAP_S = 0.02; // a larger change (a device restart, a new network path) is taken at once
 const SETTLING_PINGS = 10; // the first exchanges of a connection set the offset outright
 
@@ -236,6 +236,10 @@ function readyBuffer(name) {
 const AUDIO_CLOCK_WINDOW_S = 5;
 const AUDIO_CLOCK_MIN_READINGS = 20;
 const AUDIO_CLOCK_SETTLED_READINGS = 60; // about a second of frames
+// When the audio output skips (an underrun under load), the mapping steps at once: the median of
+// the last second moving this far from the estimate is a step, taken at once.
+const AUDIO_STEP_WINDOW_S = 1.0;
+const AUDIO_STEP_S = 0.008;
 const audioClock = { readings: [], sum: 0, slewed: new Slewed(), seen: 0 };
 
 function readAudioClock() {
@@ -251,9 +255,23 @@ function readAudioClock() {
     audioClock.sum -= audioClock.readings.shift()[1];
   }
   audioClock.seen += 1;
-  audioClock.slewed.update(audioClock.sum / audioClock.readings.length, atS,
-    audioClock.seen > AUDIO_CLOCK_SETTLED_READINGS);
+  const settled = audioClock.seen > AUDIO_CLOCK_SETTLED_READINGS;
+  const recent = audioClock.readings.filter(([at]) => atS - at <= AUDIO_STEP_WINDOW_S);
+  const recentMedian = median(recent.map(([, d]) => d));
+  if (settled && Math.abs(recentMedian - audioClock.slewed.value) > AUDIO_STEP_S) {
+    // A step: forget the readings from before it, and follow it now.
+    audioClock.readings = recent;
+    audioClock.sum = recent.reduce((total, [, d]) => total + d, 0);
+    audioClock.slewed.update(audioClock.sum / recent.length, atS, false);
+  } else {
+    audioClock.slewed.update(audioClock.sum / audioClock.readings.length, atS, settled);
+  }
   updateOffset();
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
 }
 
 // The AudioContext time at which something is heard at bls time `timeS` (null: not known yet).
