@@ -1,8 +1,8 @@
 """Sound against picture as a client sees and hears it: the client link next to a screen share.
 
 `python -m bench.link_sync` (about 6 minutes; needs Xvfb, PulseAudio, ffmpeg, chromium and
-chromedriver) runs one long set on the client link page in chromium, then the same set in
-`bls run --share`'s client window, on the same private X server and PulseAudio. Each run is
+chromedriver) runs one long set with `bls run --link` and its page in chromium, then the same set
+in `bls run --share`'s client window, on the same private X server and PulseAudio. Each run is
 recorded by one ffmpeg with two inputs, so both carry the same wall clock: x11grab films a strip
 of the screen through the target's path at 120 fps, and the null sink's monitor is recorded. The
 turns of the target at each end (a parabola fitted to its first-shown positions near the end) are

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import ipaddress
+import logging
 import secrets
 import socket
 import ssl
@@ -105,6 +106,10 @@ class LinkServer:
               key: str | None = None) -> str:
         """Serve on host:port (0: any free port); returns the client link. Raises LinkError."""
         context = _tls_context(cert, key)
+        # aiohttp's own log names the client's address when a request fails: keep it silent.
+        aiohttp_log = logging.getLogger("aiohttp")
+        aiohttp_log.addHandler(logging.NullHandler())
+        aiohttp_log.propagate = False
         self._add_sound("beep", lambda: _beep_wave(self._sample_rate))
         loop = asyncio.new_event_loop()
         self._loop = loop

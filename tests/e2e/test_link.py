@@ -166,6 +166,27 @@ def test_a_stop_cancels_a_tone_the_page_had_already_scheduled(desktop, pulse):
     assert seen is not None and abs(seen) <= EDGE_PX / reach_px(profile)  # glided home
 
 
+def test_the_left_right_check_beeps_left_then_right_with_the_words_on_the_page(desktop, pulse):
+    from bls.audio.lr_check import lr_check_plan
+
+    profile = share_profile(4)
+    with serving(profile) as (link, therapist), chromium(desktop) as driver:
+        open_and_tap(driver, link.url)
+        wait_for(lambda: link.ready, "the page to connect and unlock its sound")
+        with Recorder(pulse) as recording:
+            plan = lr_check_plan(therapist.clock.now() + 0.5)
+            link.lr_check(plan)
+            therapist.wait_until(plan[0].beep_times_s[1])
+            left_word = driver.find_element("id", "label").text
+            therapist.wait_until(plan[1].beep_times_s[1])
+            right_word = driver.find_element("id", "label").text
+            therapist.wait_until(plan[-1].at_s + 0.5)
+            after = driver.find_element("id", "label").is_displayed()
+    assert (left_word, right_word, after) == ("LEFT", "RIGHT", False)
+    onsets = find_tone_onsets(recording.samples, recording.sample_rate_hz)
+    assert [side for _, side in onsets] == ["left"] * 3 + ["right"] * 3
+
+
 def test_a_wrong_token_gets_403_and_nothing_else(desktop):
     profile = share_profile(4)
     with serving(profile) as (link, _), chromium(desktop) as driver:

@@ -62,6 +62,7 @@ const state = {
     trail_s: 0, amplitude: 0.85 },
   audio: null,
   lrSteps: [],
+  lrSound: null,
   syncSamples: [], // {atS, rttS, offsetS}
   offsetS: null, // bls time = performance.now() / 1000 + offsetS (slewed)
   offsetEstimateS: null, // from the fastest round trips
@@ -184,6 +185,7 @@ const sound = {
   output: null, // every voice goes here: a hard clip at the ceiling, then the speakers
   buffers: new Map(), // name -> AudioBuffer (or a Promise while loading)
   scheduled: new Map(), // key -> {timeS, source, gains, startCtx}
+  beeps: new Map(), // left/right check: beep time -> the same
 };
 
 function makeContext() {
@@ -389,6 +391,7 @@ function reconcileTones() {
 
 function scheduleTones() {
   readAudioClock();
+  scheduleBeeps();
   if (!sound.context || state.offsetS === null || !state.audio) return;
   const buffer = readyBuffer(state.audio.sound);
   if (!buffer) return;
@@ -410,19 +413,23 @@ function scheduleTones() {
 
 function onLrCheck(message) {
   state.lrSteps = message.steps;
-  if (!sound.context || state.offsetS === null) return;
-  const play = () => {
-    const buffer = readyBuffer(message.sound);
-    if (!buffer || !state.audio) return;
-    for (const step of message.steps) {
-      for (const beepS of step.beeps) playAt(buffer, beepS, state.audio.peak, step.side, false, 0);
+  state.lrSound = message.sound;
+  loadSound(message.sound);
+  scheduleBeeps();
+}
+
+// The check's beeps go to Web Audio like tones: each once, shortly before it sounds.
+function scheduleBeeps() {
+  if (!sound.context || state.offsetS === null || !state.audio || !state.lrSound) return;
+  const buffer = readyBuffer(state.lrSound);
+  if (!buffer) return;
+  const nowS = blsNow();
+  for (const step of state.lrSteps) {
+    for (const beepS of step.beeps) {
+      if (beepS < nowS || beepS > nowS + SCHEDULE_AHEAD_S || sound.beeps.has(beepS)) continue;
+      const beep = playAt(buffer, beepS, state.audio.peak, step.side, false, 0);
+      if (beep) sound.beeps.set(beepS, beep);
     }
-  };
-  if (readyBuffer(message.sound)) play();
-  else {
-    loadSound(message.sound);
-    const loading = sound.buffers.get(message.sound);
-    if (loading instanceof Promise) loading.then(play);
   }
 }
 
