@@ -86,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"profile name or .toml file (default: {default_text or default})")
 
     run = commands.add_parser("run", help="the live session (default command)")
-    profile_option(run, None, f"{DEFAULT_PROFILE}; with --share: {SHARE_PROFILE}")
+    profile_option(run, None, f"the one used last, else {DEFAULT_PROFILE}; with --share: "
+                                f"{SHARE_PROFILE}")
     run.add_argument("--window", type=_window_size, metavar="WxH",
                      help="a window of this size instead of full screen")
     run.add_argument("--display", type=int, default=0, metavar="N",
@@ -140,10 +141,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def profile_name(args: argparse.Namespace) -> str:
-    """-p as given; without it `share` for `bls run --share`, else the standard profile."""
+    """-p as given; without it `share` for `bls run --share`, else the profile used last (chosen
+    in the console or with 1-9) if it still exists, else the standard profile."""
     if args.profile is not None:
         return str(args.profile)
-    return SHARE_PROFILE if getattr(args, "share", False) else DEFAULT_PROFILE
+    if getattr(args, "share", False):
+        return SHARE_PROFILE
+    from bls.settings import SettingsError, load_settings
+
+    try:
+        last = load_settings().last_profile
+    except SettingsError:
+        return DEFAULT_PROFILE  # the session reports a broken settings file itself
+    return last if last is not None and Library.discover().candidates(last) else DEFAULT_PROFILE
 
 
 def load_profile(args: argparse.Namespace) -> object:
