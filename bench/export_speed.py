@@ -16,7 +16,7 @@ import numpy as np
 
 from bench.results import Result
 from bls.core.program import plan_sets
-from bls.export import export_audio
+from bls.commands.export import export_audio
 from bls.profiles import Library
 
 RATE_HZ = 48_000

@@ -1,6 +1,6 @@
 """Worker: peak memory of `bls run` over a long set, on a simulated clock, as fast as it goes.
 
-`python -m bench.long_set bls --passes 500` runs bls's own live loop (`bls.app.LiveSession`) in a
+`python -m bench.long_set bls --passes 500` runs bls's own live loop (`bls.commands.run.LiveSession`) in a
 1920x1080 window: the clock advances one refresh per frame, and the audio callback body renders
 every block up to the time shown, as a device would. The speed keys are pressed every few
 seconds. `python -m bench.long_set naive --frames N` runs the naive loop in the same window
@@ -40,10 +40,10 @@ def peak_rss_bytes() -> int:
 
 
 def run_bls(passes: int, speed_hz: float) -> dict[str, float]:
-    from bls.app import LiveSession
+    from bls.commands.run import LiveSession
     from bls.audio.output import AudioOutput
     from bls.clock import ManualClock
-    from bls.controls import Action, Kind
+    from bls.live.controls import Action, Kind
     from bls.display.window import open_window
     from bls.sounds import voice_for
 

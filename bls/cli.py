@@ -234,7 +234,7 @@ def format_profile(profile: object) -> str:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from bls.core.profile import Profile
-    from bls.export import export_audio, terminal_progress
+    from bls.commands.export import export_audio, terminal_progress
 
     profile = load_profile(args)
     assert isinstance(profile, Profile)
@@ -259,19 +259,19 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "export-audio":
         return cmd_export(args)
     if command == "run":
-        from bls.app import run_command
+        from bls.commands.run import run_command
 
         return run_command(args, load_profile(args))
     if command == "tap":
-        from bls.tap import tap_command
+        from bls.commands.tap import tap_command
 
         return tap_command(args, load_profile(args))
     if command == "doctor":
-        from bls.doctor import doctor_command
+        from bls.commands.doctor import doctor_command
 
         return doctor_command(args)
     if command == "calibrate":
-        from bls.calibrate import calibrate_command
+        from bls.commands.calibrate import calibrate_command
 
         return calibrate_command(args, load_profile(args))
     raise UsageError(f"unknown command {command!r}; allowed: {', '.join(SUBCOMMANDS)}")
@@ -301,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     """Errors from shell modules that are the user's to fix (they print as one line)."""
-    from bls.export import ExportError
+    from bls.commands.export import ExportError
     from bls.sounds import SoundFileError
 
     return (ExportError, SoundFileError)

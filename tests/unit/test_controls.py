@@ -10,7 +10,7 @@ import pytest
 
 from bls.audio.output import NullOutput
 from bls.clock import ManualClock
-from bls.controls import SPEED_STEP_HZ, Controller, Kind, action_for
+from bls.live.controls import SPEED_STEP_HZ, Controller, Kind, action_for
 from bls.core.profile import SetLength
 from bls.core.session import Session, State
 from bls.core.timeline import CENTRE

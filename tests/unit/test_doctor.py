@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from bls.clock import ManualClock
-from bls.doctor import audio_probe, display_probe, report
-from bls.doctor.command import Probes, doctor_command
-from bls.doctor.facts import (
+from bls.commands.doctor import audio_probe, display_probe, report
+from bls.commands.doctor.command import Probes, doctor_command
+from bls.commands.doctor.facts import (
     AudioFacts,
     AudioTest,
     DisplayFacts,

@@ -11,7 +11,7 @@ from bls.core.profile import Profile
 from bls.core.session import trail_points
 from bls.core.timeline import CENTRE, SetTimeline
 from bls.profiles import Library
-from bls.share.layout import (
+from bls.commands.share.layout import (
     CLIENT_SIZE_PX,
     CONTROL_SIZE_PX,
     SHARE_MAX_SPEED_HZ,

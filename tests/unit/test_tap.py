@@ -9,7 +9,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from bls import tap
+from bls.commands import tap
 from bls.audio import NullOutput
 from bls.audio.output import DEVICE_STOPPED
 from bls.clock import ManualClock
@@ -17,7 +17,7 @@ from bls.core.profile import Profile, SetLength
 from bls.core.program import plan_sets
 from bls.core.timeline import SetTimeline
 from bls.profiles import Library
-from bls.tap import CUE_S, PlainUI, TapProgram, parse_keys, run_loop
+from bls.commands.tap import CUE_S, PlainUI, TapProgram, parse_keys, run_loop
 
 
 class RecordingOutput(NullOutput):

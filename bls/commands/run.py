@@ -3,7 +3,7 @@
 Rules: one straight loop. Each frame is drawn for the predicted time of its flip, read on the
 audio's clock (`output.heard_time(flip) - calibration offset`), so a late frame never changes
 speed and the tone is heard as the target is seen at the end. Input is applied at the audio's
-change time (see `bls.controls`). With vsync, SDL's renderer composes each frame from textures
+change time (see `bls.live.controls`). With vsync, SDL's renderer composes each frame from textures
 uploaded once; without it (or when its presents make frames late), the plain window updates only
 the target's old and new areas, plus the HUD when its text changes. No sound device: picture
 only, said once.
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pygame
 
 from bls.clock import Clock
-from bls.controls import KEY_HELP, Action, Controller, Kind
+from bls.live.controls import KEY_HELP, Action, Controller, Kind
 from bls.core.profile import Profile
 from bls.core.session import Session, SetEnded, trail_points
 from bls.core.timeline import Point
@@ -46,7 +46,7 @@ def say(line: str) -> None:
 
 def run_command(args: argparse.Namespace, profile: Profile) -> int:
     if getattr(args, "share", False):
-        from bls.share import run_share
+        from bls.commands.share import run_share
 
         return run_share(args, profile)
     from bls.audio import open_output

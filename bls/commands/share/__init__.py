@@ -12,6 +12,6 @@ from bls.core.profile import Profile
 
 def run_share(args: argparse.Namespace, profile: Profile) -> int:
     """Run share mode until Esc or a window is closed; the exit code (0 on a normal end)."""
-    from bls.share.loop import run_share as run
+    from bls.commands.share.loop import run_share as run
 
     return run(args, profile)

@@ -15,7 +15,7 @@ from bls.core.profile import Profile
 from bls.core.timeline import Point
 from bls.display.renderer import TargetRenderer
 from bls.display.window import start_display
-from bls.share.layout import Button
+from bls.commands.share.layout import Button
 
 CLIENT_TITLE = "bls client view - share this window"
 CONTROL_TITLE = "bls controls - do not share"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from bls.clock import Clock
-from bls.doctor import report
-from bls.doctor.facts import AudioFacts, AudioTest, DisplayFacts, Findings, FrameTest
+from bls.commands.doctor import report
+from bls.commands.doctor.facts import AudioFacts, AudioTest, DisplayFacts, Findings, FrameTest
 
 FRAME_TEST_S = 3.0
 AUDIO_TEST_S = 2.0
@@ -30,25 +30,25 @@ def _pygame() -> Any:
 
 
 def _probe_display() -> DisplayFacts:
-    from bls.doctor.display_probe import probe_display
+    from bls.commands.doctor.display_probe import probe_display
 
     return probe_display(_pygame())
 
 
 def _frame_test(facts: DisplayFacts, clock: Clock) -> tuple[FrameTest, bool | None]:
-    from bls.doctor.display_probe import frame_self_test
+    from bls.commands.doctor.display_probe import frame_self_test
 
     return frame_self_test(_pygame(), facts, clock, FRAME_TEST_S)
 
 
 def _probe_audio() -> AudioFacts:
-    from bls.doctor.audio_probe import probe_audio
+    from bls.commands.doctor.audio_probe import probe_audio
 
     return probe_audio()
 
 
 def _audio_test(facts: AudioFacts, clock: Clock) -> AudioTest | None:
-    from bls.doctor.audio_probe import audio_self_test
+    from bls.commands.doctor.audio_probe import audio_self_test
 
     return audio_self_test(facts, clock, AUDIO_TEST_S)
 
@@ -136,7 +136,7 @@ def lr_check(clock: Clock, show: Callable[[str], None]) -> int:
     Exit 1 when there is no sound to check with (the check says why in one line)."""
     from bls.audio import open_output
     from bls.audio.lr_check import run_lr_check
-    from bls.doctor.audio_probe import _default_audio_settings
+    from bls.commands.doctor.audio_probe import _default_audio_settings
 
     output = open_output(_default_audio_settings(), clock=clock)  # type: ignore[arg-type]
     silent = output.backend == "none"

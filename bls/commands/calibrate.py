@@ -117,7 +117,7 @@ def _run_window(args: argparse.Namespace, profile: Profile,
     from bls.audio import open_output
     from bls.clock import Clock
     from bls.display.frames import FrameTimer
-    from bls.share.windows import open_display
+    from bls.commands.share.windows import open_display
 
     clock = Clock()
     output = open_output(click_audio(profile), enabled=True, clock=clock)

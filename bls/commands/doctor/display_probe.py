@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from types import ModuleType
 
 from bls.clock import Clock
-from bls.doctor.facts import HEADLESS_DRIVERS, DisplayFacts, FrameTest, Screen
+from bls.commands.doctor.facts import HEADLESS_DRIVERS, DisplayFacts, FrameTest, Screen
 
 FALLBACK_REFRESH_HZ = 60
 TEST_WINDOW_MAX = (1920, 1080)  # the test window: the desktop size, at most this

@@ -5,7 +5,7 @@ Pure: no I/O. Each problem is one line; each piece of advice names a thing the u
 
 from __future__ import annotations
 
-from bls.doctor.facts import AudioFacts, AudioTest, DisplayFacts, Findings, FrameTest
+from bls.commands.doctor.facts import AudioFacts, AudioTest, DisplayFacts, Findings, FrameTest
 
 HIGH_LATENCY_S = 0.1  # above this the picture visibly leads the sound without calibration
 LOW_REFRESH_HZ = 50

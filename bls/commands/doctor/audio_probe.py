@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from bls.clock import Clock
-from bls.doctor.facts import AudioFacts, AudioTest, OutputDevice
+from bls.commands.doctor.facts import AudioFacts, AudioTest, OutputDevice
 
 TEST_RATE_HZ = 48_000
 TEST_BLOCK_FRAMES = 256

@@ -17,7 +17,7 @@ import pygame
 
 from bls.audio import open_output
 from bls.clock import Clock
-from bls.controls import KEY_HELP, SPEED_STEP_HZ, Action, Controller, Kind, action_for
+from bls.live.controls import KEY_HELP, SPEED_STEP_HZ, Action, Controller, Kind, action_for
 from bls.core.profile import Profile
 from bls.core.session import (
     Session,
@@ -29,7 +29,7 @@ from bls.display.frames import FrameTimer
 from bls.display.window import DisplayError
 from bls.profiles import Library
 from bls.settings import session_offset_s
-from bls.share.layout import (
+from bls.commands.share.layout import (
     CLIENT_SIZE_PX,
     CONTROL_SIZE_PX,
     SHARE_MAX_SPEED_HZ,
@@ -40,7 +40,7 @@ from bls.share.layout import (
     control_window_position,
     for_sharing,
 )
-from bls.share.windows import ClientView, ControlView, open_display
+from bls.commands.share.windows import ClientView, ControlView, open_display
 
 FALLBACK_REFRESH_HZ = 60.0  # when the display does not say its refresh rate
 
