@@ -191,6 +191,11 @@ class SettingsPanel:
             self._put_back(name)
             return []
         self.say("")
+        if name in self._entries:  # done typing: show the value as the profile holds it
+            entry = self._entries[name]
+            entry.unfocus()
+            entry.set_text(form.text_of(changed, name))
+            self._focused = None
         if name == "motion.speed":
             return [SetSpeed(changed.motion.speed_hz)]
         self.show_profile(changed)
