@@ -280,8 +280,10 @@ class Console:
             return [Quit()]  # Esc quits at once, even while typing (DESIGN.md safety rules)
         if event.type == pygame.KEYDOWN and not self.settings.typing and not self.note.is_focused:
             return self._key(event)
-        if event.type in (pygame.KEYUP, pygame.TEXTINPUT) and not self._typing():
-            return []  # text of a key already handled as a command above
+        if event.type == pygame.TEXTINPUT and not self._typing():
+            return []  # the text of a key handled as a command above
+        # Key releases always reach the widgets: a text entry waits for Enter's release before
+        # it takes the next Enter.
         self.manager.process_events(event)
         return self._widget_event(event) + self.settings.handle(event)
 
@@ -297,6 +299,8 @@ class Console:
             changed = self._draft.key(character)
             if changed is not None:
                 return self._rate(changed)
+            if character.isdigit():
+                return []  # a digit the scale does not hold: not a profile key while rating
         if key in _TOGGLE_KEYS:
             return [Toggle()]
         if key in _SPEED_KEYS:
