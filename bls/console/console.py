@@ -344,7 +344,7 @@ class Console:
             return []
         if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and element is self.note \
                 and self._draft is not None:
-            self.note.unfocus()
+            self.manager.set_focus_set(None)  # through the manager, so a click focuses it again
             return self._rate(self._draft.with_note(self.note.get_text()))
         return []
 

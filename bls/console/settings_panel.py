@@ -193,7 +193,7 @@ class SettingsPanel:
         self.say("")
         if name in self._entries:  # done typing: show the value as the profile holds it
             entry = self._entries[name]
-            entry.unfocus()
+            self.manager.set_focus_set(None)  # not entry.unfocus(): the manager must know
             entry.set_text(form.text_of(changed, name))
             self._focused = None
         if name == "motion.speed":
