@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 
 from bench.results import Result
-from bls.core.program import plan_sets
 from bls.commands.export import export_audio
+from bls.core.program import plan_sets
 from bls.profiles import Library
 
 RATE_HZ = 48_000

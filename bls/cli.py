@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import NoReturn
 
 from bls import __version__
-from bls.core.profile import ProfileError, reference_rows, with_overrides
+from bls.core.profile import Profile, ProfileError, reference_rows, with_overrides
+from bls.options import CalibrateOptions, RunOptions, TapOptions
 from bls.profiles import DEFAULT_PROFILE, Library
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -156,12 +157,19 @@ def profile_name(args: argparse.Namespace) -> str:
     return last if last is not None and Library.discover().candidates(last) else DEFAULT_PROFILE
 
 
-def load_profile(args: argparse.Namespace) -> object:
+def load_profile(args: argparse.Namespace) -> Profile:
     """The profile named by -p, with --speed/--passes/--seconds applied."""
     profile = Library.discover().load(profile_name(args))
     return with_overrides(profile, speed_hz=getattr(args, "speed", None),
                           passes=getattr(args, "passes", None),
                           seconds=getattr(args, "seconds", None))
+
+
+def run_options(args: argparse.Namespace) -> RunOptions:
+    """`bls run`'s options as the run command reads them."""
+    return RunOptions(window=args.window, display=args.display, no_audio=args.no_audio,
+                      autostart=args.autostart, exit_after_set=args.exit_after_set,
+                      share=args.share)
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
@@ -233,8 +241,8 @@ def format_profile(profile: object) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from bls.core.profile import Profile
     from bls.commands.export import export_audio, terminal_progress
+    from bls.core.profile import Profile
 
     profile = load_profile(args)
     assert isinstance(profile, Profile)
@@ -261,11 +269,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "run":
         from bls.commands.run import run_command
 
-        return run_command(args, load_profile(args))
+        return run_command(run_options(args), load_profile(args))
     if command == "tap":
         from bls.commands.tap import tap_command
 
-        return tap_command(args, load_profile(args))
+        return tap_command(TapOptions(sets=args.sets, pause_s=args.pause), load_profile(args))
     if command == "doctor":
         from bls.commands.doctor import doctor_command
 
@@ -273,7 +281,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "calibrate":
         from bls.commands.calibrate import calibrate_command
 
-        return calibrate_command(args, load_profile(args))
+        return calibrate_command(CalibrateOptions(window=args.window), load_profile(args))
     raise UsageError(f"unknown command {command!r}; allowed: {', '.join(SUBCOMMANDS)}")
 
 

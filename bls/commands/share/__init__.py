@@ -1,17 +1,12 @@
-"""Telehealth share mode: a client window to share (target only) and a separate control window.
+"""Telehealth share mode: a client view to share (target only) and a separate control window.
 
-`run_share(args, profile)` is what `bls run --share` calls.
+Share mode is a layout of the one live loop (`bls.live.engine`): `ShareLayout` opens the two
+windows and says what goes in each; `layout` holds the pure rules (speed cap, placement,
+buttons).
 """
 
 from __future__ import annotations
 
-import argparse
+from bls.commands.share.windows import ShareLayout
 
-from bls.core.profile import Profile
-
-
-def run_share(args: argparse.Namespace, profile: Profile) -> int:
-    """Run share mode until Esc or a window is closed; the exit code (0 on a normal end)."""
-    from bls.commands.share.loop import run_share as run
-
-    return run(args, profile)
+__all__ = ["ShareLayout"]
