@@ -35,7 +35,8 @@ def main() -> None:
     profile = library.load("standard")
     snapshot = ConsoleSnapshot(profile=profile, profile_names=tuple(library.names()),
                                speed_hz=1.0, state="idle", set_number=3, rest_after_set=3,
-                               sound="sound: test", ratings=(Rating(1, 7), Rating(2, 5)))
+                               hud=("Standard  1.00 Hz", "set 3", "sound test"),
+                               ratings=(Rating(1, 7), Rating(2, 5)))
     console_window = pygame.Window("console", SIZE_PX, position=(0, 0))
     console = Console(console_window, snapshot, sample_names=sample_names())
     control = ControlView(CONTROL_SIZE_PX, (SIZE_PX[0] + 10, 0))

@@ -93,8 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
                      help="a window of this size instead of full screen")
     run.add_argument("--display", type=int, default=0, metavar="N",
                      help="which monitor to use for full screen (0 = first)")
-    run.add_argument("--share", action="store_true",
-                     help="telehealth: a client window to share and a separate control window")
+    placement = run.add_mutually_exclusive_group()
+    placement.add_argument("--share", action="store_true",
+                           help="telehealth: a client window to share and the console beside it")
+    placement.add_argument("--client-display", type=int, metavar="N",
+                           help="the client view full screen on display N, the console on "
+                                "another display")
     run.add_argument("--no-audio", action="store_true", help="picture only")
     run.add_argument("--speed", type=_number, metavar="HZ", help="override the profile's speed")
     length = run.add_mutually_exclusive_group()
@@ -169,7 +173,7 @@ def run_options(args: argparse.Namespace) -> RunOptions:
     """`bls run`'s options as the run command reads them."""
     return RunOptions(window=args.window, display=args.display, no_audio=args.no_audio,
                       autostart=args.autostart, exit_after_set=args.exit_after_set,
-                      share=args.share)
+                      share=args.share, client_display=args.client_display)
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:

@@ -54,6 +54,11 @@ def run_command(options: RunOptions, profile: Profile) -> int:
                         profiles=[(lambda name=name: library.load(name))
                                   for name in library.names()[:9]],
                         autostart=options.autostart, exit_after_set=options.exit_after_set)
+        if options.share or options.client_display is not None:
+            from bls.console.layout import ConsoleLayout
+
+            assert isinstance(layout, ConsoleLayout)
+            layout.connect(loop)
         return loop.run()
     finally:
         output.close()
@@ -63,10 +68,11 @@ def run_command(options: RunOptions, profile: Profile) -> int:
 
 
 def _open_layout(options: RunOptions, profile: Profile) -> Layout:
-    if options.share:
-        from bls.commands.share import ShareLayout
+    if options.share or options.client_display is not None:
+        from bls.console.layout import ConsoleLayout
 
-        return ShareLayout.open(options, profile)
+        # The session log is not written yet: the console says so (the log's seam is on_rate).
+        return ConsoleLayout.open(options, profile, log_status="session log: not kept yet")
     return OfficeLayout.open(options, profile)
 
 

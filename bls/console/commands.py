@@ -105,25 +105,24 @@ class Rating:
 class ConsoleSnapshot:
     """Everything the console shows, as the engine sees it now.
 
-    `profile` is the profile of the next set (with the console's changes); `state` is "idle",
-    "running" or "ending"; `set_number` counts sets started this session (0 before the first);
-    `rest_after_set` is the number of the set that just ended while the target is at rest
-    (None while a set runs or before the first); `ratings` holds this session's ratings in set
-    order; `notice` is the engine's last word on a command (saved, refused), "" for none.
+    `profile` is the profile of the next set (with the console's changes and the live speed);
+    `hud` the engine's HUD lines (profile and speed, pass k of N, sound, late frames...);
+    `state` is "idle", "running" or "ending"; `set_number` counts sets started this session;
+    `rest_after_set` is the number of the set that ended while the target is at rest (None while
+    a set runs or before the first); `ratings` holds this session's ratings in set order;
+    `log_status` says whether the session log is on; `notice` is the engine's last word on a
+    command (saved, refused), "" for none.
     """
 
     profile: Profile
     profile_names: tuple[str, ...]
     speed_hz: float
+    hud: tuple[str, ...] = ()
     state: str = "idle"
     set_number: int = 0
-    pass_index: int = 0
-    passes_planned: int | None = None
-    sound: str = ""
-    late_frames: int = 0
-    log_status: str = "session log: on"
     rest_after_set: int | None = None
     ratings: tuple[Rating, ...] = ()
+    log_status: str = "session log: on"
     notice: str = ""
 
     @property

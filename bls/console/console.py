@@ -46,12 +46,15 @@ from bls.console.rating import SKIP_KEY, RatingDraft, trend_points
 from bls.console.settings_panel import SettingsPanel
 
 TITLE = "bls console - do not share"
-SIZE_PX = (1000, 680)
+SIZE_PX = (1000, 680)  # wide: on a screen of its own (fits 1280x720)
+NARROW_SIZE_PX = (560, 900)  # beside share mode's 1280x720 client window on a 1920x1080 screen
 SPEED_STEP_HZ = 0.1
 MAX_DRAW_HZ = 30.0
 # During a set the client view's frames come first: a console redraw costs about 4 ms (bench/
 # console_cost.py), so it redraws at most 10 times a second then, right after a frame is shown.
 MAX_DRAW_HZ_IN_SET = 10.0
+WIDE_MIN_PX = 960  # from this width the settings sit beside the session parts
+HUD_LINES = 6  # below the title line
 INTERACTION_S = 1.5  # after the last input, keep redrawing (hover, cursor) for this long
 
 _SPEED_KEYS = {
@@ -77,6 +80,7 @@ class Console:
         self.manager = Manager(window.size)
         self.snapshot = snapshot
         self.ask_voc = False
+        self._showing_settings = False
         self._skipped: set[int] = set()
         self._draft: RatingDraft | None = None
         self._dirty = True
@@ -89,14 +93,17 @@ class Console:
     # --- layout ------------------------------------------------------------------------------
 
     def _build(self, sample_names: tuple[str, ...]) -> None:
+        """Two columns when the window is wide (the two-screen office), else one column with a
+        Session / Settings switch (share mode, beside the client window)."""
         m = self.manager
         width, height = self.window.size
-        left_w = 460
+        self.wide = width >= WIDE_MIN_PX
+        left_w = 460 if self.wide else width - 32
         x = 16
-        self.title = UILabel(pygame.Rect(x, 10, left_w, 30), "", m, object_id="#hud_title")
-        self.hud = [UILabel(pygame.Rect(x, 42 + 24 * i, left_w, 24), "", m, object_id="#quiet")
-                    for i in range(4)]
-        y = 42 + 24 * 4 + 8
+        self.title = UILabel(pygame.Rect(x, 8, left_w, 30), "", m, object_id="#hud_title")
+        self.hud = [UILabel(pygame.Rect(x, 38 + 21 * i, left_w, 21), "", m, object_id="#quiet")
+                    for i in range(HUD_LINES)]
+        y = 38 + 21 * HUD_LINES + 6
         third = (left_w - 20) // 3
         self.toggle = UIButton(pygame.Rect(x, y, third, 36), "Start (Space)", m)
         self.slower = UIButton(pygame.Rect(x + third + 10, y, third, 36), "Slower (Down)", m)
@@ -104,18 +111,44 @@ class Console:
         y += 44
         self.lr_check = UIButton(pygame.Rect(x, y, third, 34), "L/R check (L)", m)
         self.quit = UIButton(pygame.Rect(x + 2 * (third + 10), y, third, 34), "Quit (Esc)", m)
+        self.tabs: tuple[UIButton, UIButton] | None = None
+        if not self.wide:
+            self.tabs = (UIButton(pygame.Rect(x + third + 10, y, third, 34), "Settings", m),
+                         UIButton(pygame.Rect(x + third + 10, y, third, 34), "Session", m))
+            self.tabs[1].hide()
         y += 42
-        UILabel(pygame.Rect(x, y, left_w, 22), "Profiles", m, object_id="#section")
+        session_top = y
+        self.profiles_label = UILabel(pygame.Rect(x, y, left_w, 22), "Profiles", m,
+                                      object_id="#section")
         self.profiles = UISelectionList(pygame.Rect(x, y + 24, left_w, 112),
                                         list(self.snapshot.profile_names), m,
                                         default_selection=self._profile_item())
         y += 24 + 112 + 10
         self._build_rating_strip(pygame.Rect(x, y, left_w, 178))
         y += 178 + 8
-        self.chart_rect = pygame.Rect(x, y, left_w, max(60, height - y - 12))
+        self.chart_rect = pygame.Rect(x, y, left_w, max(60, min(160, height - y - 12)))
         self.chart = UIImage(self.chart_rect, self._chart_surface(), m)
-        settings_rect = pygame.Rect(x + left_w + 20, 10, width - left_w - 52, height - 20)
+        if self.wide:
+            settings_rect = pygame.Rect(x + left_w + 20, 8, width - left_w - 52, height - 16)
+        else:
+            settings_rect = pygame.Rect(x, session_top, left_w, height - session_top - 8)
         self.settings = SettingsPanel(m, settings_rect, self.snapshot.profile, sample_names)
+        self._session_parts = (self.profiles_label, self.profiles, self.chart)
+        if not self.wide:
+            self.settings.panel.hide()
+
+    def _show_settings(self, settings: bool) -> None:
+        """Narrow console: the settings panel or the session parts (profiles, rating, chart)."""
+        if self.tabs is None:
+            return
+        to_settings, to_session = self.tabs
+        for part in self._session_parts:
+            part.hide() if settings else part.show()
+        (self.settings.panel.show if settings else self.settings.panel.hide)()
+        (to_settings.hide if settings else to_settings.show)()
+        (to_session.show if settings else to_session.hide)()
+        self._showing_settings = settings
+        self._follow_strip(self.snapshot)
 
     def _build_rating_strip(self, rect: pygame.Rect) -> None:
         m = self.manager
@@ -161,10 +194,13 @@ class Console:
         self.snapshot = snapshot
         self._dirty = True
         profile = snapshot.profile
-        self.title.set_text(f"{profile.name}: {snapshot.speed_hz:.2f} Hz "
-                            f"({120 * snapshot.speed_hz:.0f} passes/min)")
-        for label, line in zip(self.hud, self._hud_lines(snapshot), strict=True):
-            label.set_text(line)
+        lines = [*snapshot.hud, snapshot.log_status] if snapshot.hud else [
+            f"{profile.name}  {snapshot.speed_hz:.2f} Hz", snapshot.log_status]
+        self.title.set_text(lines[0])
+        rest = [*lines[1:], *[""] * HUD_LINES][:HUD_LINES]
+        for label, line in zip(self.hud, rest, strict=True):
+            if label.text != line:
+                label.set_text(line)
         self.toggle.set_text("Stop (Space)" if snapshot.running else "Start (Space)")
         if snapshot.profile_names != old.profile_names:
             self.profiles.set_item_list(list(snapshot.profile_names))
@@ -173,23 +209,9 @@ class Console:
             self.settings.say(snapshot.notice, ok=not snapshot.notice.startswith("not "))
         if snapshot.ratings != old.ratings or self.chart.image is None:
             self.chart.set_image(self._chart_surface())
+        if not self.wide and snapshot.rest_after_set not in (None, old.rest_after_set):
+            self._show_settings(False)  # a set just ended: the rating strip comes first
         self._follow_strip(snapshot)
-
-    def _hud_lines(self, snapshot: ConsoleSnapshot) -> list[str]:
-        if snapshot.state == "idle":
-            done = snapshot.set_number
-            where = f"at rest after set {done}" if done else "at rest: Space starts set 1"
-        else:
-            planned = f" of {snapshot.passes_planned}" if snapshot.passes_planned else ""
-            where = (f"set {snapshot.set_number}: pass {snapshot.pass_index}{planned}"
-                     + (" (gliding home)" if snapshot.state == "ending" else ""))
-        length = snapshot.profile.length.describe()
-        return [
-            f"{where}; sets of {length}",
-            snapshot.sound or "sound: -",
-            f"late frames: {snapshot.late_frames}",
-            snapshot.log_status,
-        ]
 
     def _profile_item(self) -> str | None:
         key = self.snapshot.profile.key
@@ -197,7 +219,8 @@ class Console:
 
     def _follow_strip(self, snapshot: ConsoleSnapshot) -> None:
         ended = snapshot.rest_after_set
-        if ended is None or snapshot.running or ended in self._skipped:
+        if ended is None or snapshot.running or ended in self._skipped \
+                or self._showing_settings:
             self._draft = None
             self.strip.hide()
             return
@@ -287,20 +310,32 @@ class Console:
         self.manager.process_events(event)
         return self._widget_event(event) + self.settings.handle(event)
 
+    def rating_key(self, event: pygame.event.Event) -> list[Command] | None:
+        """While the rating strip is open, a rating key (a digit, T, N) from any window rates or
+        skips; None for every other key, or when no rating is asked for."""
+        if self._draft is None or event.type != pygame.KEYDOWN:
+            return None
+        character = getattr(event, "unicode", "")
+        if character.lower() == SKIP_KEY:
+            return self._skip()
+        changed = self._draft.key(character)
+        if changed is not None:
+            return self._rate(changed)
+        if character.isdigit():
+            return []  # a digit the scale does not hold: not a profile key while rating
+        return None
+
+    def pointer_inside(self) -> bool:
+        return self.manager.pointer_inside
+
     def _typing(self) -> bool:
         return self.settings.typing or self.note.is_focused
 
     def _key(self, event: pygame.event.Event) -> list[Command]:
         key = event.key
-        character = getattr(event, "unicode", "")
-        if self._draft is not None:
-            if character.lower() == SKIP_KEY:
-                return self._skip()
-            changed = self._draft.key(character)
-            if changed is not None:
-                return self._rate(changed)
-            if character.isdigit():
-                return []  # a digit the scale does not hold: not a profile key while rating
+        rating = self.rating_key(event)
+        if rating is not None:
+            return rating
         if key in _TOGGLE_KEYS:
             return [Toggle()]
         if key in _SPEED_KEYS:
@@ -326,6 +361,9 @@ class Console:
                 return [Quit()]
             if element is self.skip:
                 return self._skip()
+            if self.tabs is not None and element in self.tabs:
+                self._show_settings(element is self.tabs[0])
+                return []
             if self._draft is not None:
                 for value, button in enumerate(self.sud_buttons, start=SUD_RANGE[0]):
                     if element is button:

@@ -57,6 +57,10 @@ class Manager(pygame_gui.UIManager):
         """The pointer is at `position` in this window, or not over it (None)."""
         self._pointer = position if position is not None else (-1, -1)
 
+    @property
+    def pointer_inside(self) -> bool:
+        return self._pointer != (-1, -1)
+
     def _update_mouse_position(self) -> None:
         self.mouse_position = self.calculate_scaled_mouse_position(self._pointer)
 

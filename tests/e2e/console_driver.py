@@ -51,7 +51,7 @@ def main(out: Path) -> int:
     library = Library.discover()
     profile = library.load("standard")
     snapshot = ConsoleSnapshot(profile=profile, profile_names=tuple(library.names()),
-                               speed_hz=profile.motion.speed_hz, sound="sound: none (test)",
+                               speed_hz=profile.motion.speed_hz,
                                log_status="session log: off (--no-log)")
     pygame.display.init()
     pygame.font.init()

@@ -186,7 +186,7 @@ def test_the_console_redraws_only_when_something_changed(console: Console) -> No
     assert console.draw()
     clock.advance(5.0)
     assert not console.draw()
-    console.show(replace(console.snapshot, late_frames=3))
+    console.show(replace(console.snapshot, hud=("Standard  1.00 Hz", "late frames 3")))
     assert console.draw()
     key(console, "up")
     clock.advance(0.01)
