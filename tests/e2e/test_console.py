@@ -1,9 +1,6 @@
-"""The console on a real two-monitor X server, used through XTEST (xdotool) as a therapist would:
-choose a SUD after a set, change the target's colour, save the settings as a profile.
-
-The console runs here under a stand-in engine (`tests.e2e.console_driver`) that records every
-command it gets, so each interaction is checked three ways: the command, the pixels on screen and
-the files written.
+"""The two-screen office for real: `bls run --client-display 1` on an X server with two monitors,
+the console used through XTEST (xdotool) as a therapist would: a set, a SUD after it, the target's
+colour changed, the settings saved as a profile. Checked in screenshots and in the files written.
 """
 
 from __future__ import annotations
@@ -19,11 +16,22 @@ import numpy as np
 import pytest
 
 from tests.e2e.harness import merged_env, require_tools, screenshot
-from tests.e2e.test_share import XWindow, press_key, wait_for_windows
+from tests.e2e.test_share import (
+    XWindow,
+    off_blend_pixels,
+    press_key,
+    target_mask,
+    wait_for_windows,
+    window_pixels,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE_TITLE = "bls console - do not share"
+CLIENT_TITLE = "bls client view"
 CHOSEN_BUTTON = (0x2F, 0x6F, 0x9F)  # "#rate_chosen" in bls/console/gui.py
+BUTTON, HOVERED_BUTTON = (0x34, 0x3A, 0x44), (0x46, 0x60, 0x7C)
+SUD_POINT = (255, 215, 90)  # the trend chart's points (bls/console/console.py)
+BACKGROUND, TARGET, GOLD = (0x10, 0x14, 0x18), (0x3A, 0xA0, 0xFF), (255, 215, 0)
 TIMEOUT_S = 20.0
 
 
@@ -61,28 +69,29 @@ def wait_until(check: object, what: str) -> None:
         time.sleep(0.05)
 
 
-def commands(path: Path) -> list[dict[str, object]]:
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+def beside(at: tuple[int, int]) -> tuple[int, int]:
+    """A point on a rating button's fill, off its digit."""
+    return at[0] - 11, at[1] + 8
 
 
 @pytest.fixture
-def console(two_monitors: dict[str, str], tmp_path: Path
-            ) -> Iterator[tuple[XWindow, Path, Path]]:
+def office(two_monitors: dict[str, str], tmp_path: Path
+           ) -> Iterator[tuple[XWindow, XWindow, Path]]:
+    """`bls run --client-display 1 --no-audio`: (client view, console, config folder)."""
     require_tools("xdotool", "xwininfo", "import")
-    record = tmp_path / "commands.jsonl"
     config_home = tmp_path / "config"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.e2e.console_driver", str(record)],
+        [sys.executable, "-m", "bls", "run", "--client-display", "1", "--no-audio",
+         "--passes", "2"],
         env=merged_env(two_monitors, {"BLS_CONFIG_HOME": str(config_home),
+                                      "BLS_DATA_HOME": str(tmp_path / "data"),
                                       "PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
         cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
     try:
-        window = wait_for_windows(two_monitors, (CONSOLE_TITLE,), proc)[CONSOLE_TITLE]
-        yield window, record, config_home
-        press_key(two_monitors, "Escape", window)
+        windows = wait_for_windows(two_monitors, (CLIENT_TITLE, CONSOLE_TITLE), proc)
+        yield windows[CLIENT_TITLE], windows[CONSOLE_TITLE], config_home
+        press_key(two_monitors, "Escape", windows[CONSOLE_TITLE])
         assert proc.wait(timeout=TIMEOUT_S) == 0
     finally:
         if proc.poll() is None:
@@ -90,40 +99,53 @@ def console(two_monitors: dict[str, str], tmp_path: Path
             proc.wait()
 
 
-def test_a_sud_a_colour_and_a_saved_profile_through_the_console(
-    two_monitors: dict[str, str], console: tuple[XWindow, Path, Path]
+def test_the_client_view_fills_display_1_with_only_background_and_target(
+    two_monitors: dict[str, str], office: tuple[XWindow, XWindow, Path]
 ) -> None:
-    window, record, config_home = console
+    client, console, _ = office
+    assert (client.x, client.y, client.width, client.height) == (1280, 0, 1280, 720)
+    assert console.x + console.width <= 1280, "the console is on display 0"
+    wait_until(lambda: target_mask(window_pixels(two_monitors, client), BACKGROUND).any(),
+               "the target at rest")
+    image = window_pixels(two_monitors, client)
+    stray = off_blend_pixels(image, BACKGROUND, TARGET)
+    assert not stray.any(), f"{stray.sum()} pixels are neither background nor target"
+    # The console holds the words: many colours (anti-aliased text), not one flat fill.
+    words = window_pixels(two_monitors, console)
+    assert len(np.unique(words.reshape(-1, 3), axis=0)) > 8
+
+
+def test_a_sud_a_colour_and_a_saved_profile_through_the_console(
+    two_monitors: dict[str, str], office: tuple[XWindow, XWindow, Path]
+) -> None:
+    client, window, config_home = office
     env = two_monitors
     where = layout()
-    assert window.x + window.width <= 1280, "the console opens on display 0"
 
-    # A set ends: the rating strip asks for a SUD; one key answers it.
+    # A set of two passes runs and ends: the rating strip asks for a SUD; one key answers.
     press_key(env, "space", window)
-    wait_until(lambda: {"command": "Toggle"} in commands(record), "Toggle")
-    press_key(env, "7", window)
-    wait_until(lambda: commands(record)[-1] == {"command": "Rate", "set_number": 1, "sud": 7,
-                                                "voc": None, "note": ""}, "Rate SUD 7")
-    # Read the buttons beside their digit, where only the fill colour is.
     seven, six = (where[f"sud:{n}"] for n in (7, 6))
-    wait_until(lambda: pixel(env, window, (seven[0] - 11, seven[1] + 8)) == CHOSEN_BUTTON,
+    wait_until(lambda: pixel(env, window, beside(seven)) in (BUTTON, HOVERED_BUTTON),
+               "the rating strip after the set")
+    press_key(env, "7", window)
+    wait_until(lambda: pixel(env, window, beside(seven)) == CHOSEN_BUTTON,
                "the 7 button shown as chosen")
-    assert pixel(env, window, (six[0] - 11, six[1] + 8)) != CHOSEN_BUTTON
+    assert pixel(env, window, beside(six)) != CHOSEN_BUTTON
+    wait_until(lambda: bool(np.all(window_pixels(env, window) == SUD_POINT, axis=-1).any()),
+               "the SUD on the trend chart")
 
-    # A colour typed by name: the command carries it, the swatch shows it.
+    # A colour typed by name: the swatch and the client's target turn gold at once (at rest).
     click(env, window, where["field:target.color"])
     type_text(env, "gold")
-    wait_until(lambda: commands(record)[-1].get("color") == "#ffd700", "UseProfile gold")
-    wait_until(lambda: pixel(env, window, where["swatch:target.color"]) == (255, 215, 0),
-               "a gold swatch")
+    wait_until(lambda: pixel(env, window, where["swatch:target.color"]) == GOLD, "a gold swatch")
+    wait_until(lambda: pixel(env, client, (640, 360)) == GOLD, "a gold target at rest")
 
-    # A colour that is not one: refused, nothing sent, the swatch stays gold.
-    sent = len(commands(record))
+    # A colour that is not one: refused on screen, the target stays gold.
     click(env, window, where["field:target.color"])
     type_text(env, "blurple")
-    time.sleep(0.5)  # the console would answer within a frame; give it many
-    assert len(commands(record)) == sent
-    assert pixel(env, window, where["swatch:target.color"]) == (255, 215, 0)
+    time.sleep(0.5)  # the console answers within a frame; give it many
+    assert pixel(env, client, (640, 360)) == GOLD
+    assert pixel(env, window, where["swatch:target.color"]) == GOLD
 
     # Save as profile: a file bls accepts, with the colour in it.
     click(env, window, where["save_name"])
@@ -135,7 +157,18 @@ def test_a_sud_a_colour_and_a_saved_profile_through_the_console(
                            cwd=ROOT, capture_output=True, text=True, timeout=60,
                            env=merged_env({"BLS_CONFIG_HOME": str(config_home)}))
     assert check.returncode == 0, check.stderr
+    settings = (config_home / "settings.toml").read_text()
+    assert 'last_profile = "calm-gold"' in settings
 
-    image = screenshot(env)
-    console_pixels = image[window.y:window.y + window.height, window.x:window.x + window.width]
-    assert np.any(np.all(console_pixels == (255, 215, 0), axis=-1))
+
+def test_one_display_only_is_refused_with_the_displays_listed(
+    xserver: dict[str, str], tmp_path: Path
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bls", "run", "--client-display", "1", "--no-audio"],
+        env=merged_env(xserver, {"BLS_CONFIG_HOME": str(tmp_path),
+                                 "PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
+        cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "0: 1920x1080" in lines[0], result.stderr
