@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from bls import __version__
 from bls.core.profile import Profile, ProfileError, reference_rows, with_overrides
-from bls.options import CalibrateOptions, RunOptions, TapOptions
+from bls.options import CalibrateOptions, DoctorOptions, RunOptions, TapOptions
 from bls.profiles import DEFAULT_PROFILE, Library
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
@@ -281,7 +281,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "doctor":
         from bls.commands.doctor import doctor_command
 
-        return doctor_command(args)
+        return doctor_command(DoctorOptions(lr=args.lr))
     if command == "calibrate":
         from bls.commands.calibrate import calibrate_command
 

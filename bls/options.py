@@ -39,6 +39,13 @@ class TapOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class DoctorOptions:
+    """`bls doctor`."""
+
+    lr: bool = False  # only the left/right check
+
+
+@dataclass(frozen=True, slots=True)
 class CalibrateOptions:
     """`bls calibrate`."""
 

@@ -46,10 +46,11 @@ def lr_check_plan(start_s: float, *, side_s: float = SIDE_S,
     """LEFT for `side_s`, RIGHT for `side_s`, then an empty label (the check is over)."""
     interval_s = side_s / beeps_per_side
     steps = []
-    for index, (label, side) in enumerate((("LEFT", "left"), ("RIGHT", "right"))):
+    sides: tuple[tuple[str, Side], ...] = (("LEFT", "left"), ("RIGHT", "right"))
+    for index, (label, side) in enumerate(sides):
         at_s = start_s + index * side_s
         beeps = tuple(at_s + 0.1 * interval_s + k * interval_s for k in range(beeps_per_side))
-        steps.append(LrStep(at_s, label, side, beeps))  # type: ignore[arg-type]
+        steps.append(LrStep(at_s, label, side, beeps))
     steps.append(LrStep(start_s + 2 * side_s, "", None, ()))
     return tuple(steps)
 

@@ -8,7 +8,6 @@ self-test that ran failed.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import Any, TextIO
 from bls.clock import Clock
 from bls.commands.doctor import report
 from bls.commands.doctor.facts import AudioFacts, AudioTest, DisplayFacts, Findings, FrameTest
+from bls.options import DoctorOptions
 
 FRAME_TEST_S = 3.0
 AUDIO_TEST_S = 2.0
@@ -68,7 +68,7 @@ def _guarded(what: str, call: Callable[[], Any], on_error: Callable[[str], Any])
         return on_error(f"{what} failed: {type(error).__name__}: {error}")
 
 
-def doctor_command(args: argparse.Namespace, *, probes: Probes | None = None,
+def doctor_command(options: DoctorOptions, *, probes: Probes | None = None,
                    clock: Clock | None = None, out: TextIO | None = None) -> int:
     probes = probes or Probes()
     clock = clock or Clock()
@@ -79,17 +79,16 @@ def doctor_command(args: argparse.Namespace, *, probes: Probes | None = None,
         stream.flush()
 
     try:
-        return _doctor(args, probes, clock, show)
+        return _doctor(options, probes, clock, show)
     except BrokenPipeError:  # `bls doctor | head`: the reader left; stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return report.EXIT_OK
 
 
-def _doctor(args: argparse.Namespace, probes: Probes, clock: Clock,
+def _doctor(options: DoctorOptions, probes: Probes, clock: Clock,
             show: Callable[[str], None]) -> int:
-
-    if getattr(args, "lr", False):
+    if options.lr:
         return lr_check(clock, show)
 
     display = _guarded("the display check", probes.display,
@@ -138,7 +137,7 @@ def lr_check(clock: Clock, show: Callable[[str], None]) -> int:
     from bls.audio.lr_check import run_lr_check
     from bls.commands.doctor.audio_probe import _default_audio_settings
 
-    output = open_output(_default_audio_settings(), clock=clock)  # type: ignore[arg-type]
+    output = open_output(_default_audio_settings(), clock=clock)
     silent = output.backend == "none"
     try:
         if not silent:

@@ -131,21 +131,6 @@ def advice(findings: Findings) -> list[str]:
     return tips
 
 
-def report_lines(findings: Findings) -> list[str]:
-    lines = [*display_lines(findings.display), *audio_lines(findings.audio)]
-    if findings.frame_test is not None:
-        lines.append(frame_test_line(findings.frame_test))
-    if findings.audio_test is not None:
-        lines.append(audio_test_line(findings.audio_test))
-    tips = advice(findings)
-    if tips:
-        lines.append("to fix:")
-        lines.extend(f"  - {tip}" for tip in tips)
-    else:
-        lines.append("all good: bls has a display, stereo sound and steady timing")
-    return lines
-
-
 def exit_code(findings: Findings) -> int:
     """1 when a self-test that ran failed; 0 when doctor could report (even with no devices)."""
     tests = (findings.frame_test, findings.audio_test)
