@@ -14,7 +14,6 @@ is redrawn after the frame has been presented, never before it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pygame
@@ -25,24 +24,10 @@ from bls.commands.share.layout import (
     control_window_position,
     for_sharing,
 )
-from bls.console.commands import (
-    ChooseProfile,
-    Command,
-    ConsoleSnapshot,
-    Key,
-    LrCheck,
-    Quit,
-    Rate,
-    Rating,
-    SaveProfile,
-    SetSpeed,
-    Speed,
-    Toggle,
-    UseProfile,
-)
+from bls.console.apply import CONSOLE_IGNORED_KINDS, CommandApplier
+from bls.console.commands import ConsoleSnapshot, Rate
 from bls.console.console import NARROW_SIZE_PX, SIZE_PX, TITLE, Console
-from bls.console.save import SaveError, save_profile
-from bls.core.profile import Profile, ProfileError
+from bls.core.profile import Profile
 from bls.core.session import State
 from bls.display.window import (
     DisplayError,
@@ -54,17 +39,13 @@ from bls.display.window import (
 from bls.live.client_view import ClientView
 from bls.live.controls import Action, Kind, View, action_for
 from bls.options import RunOptions
-from bls.profiles import Library, sample_names
-from bls.settings import remember_last_profile
-from bls.sounds import SoundFileError, voice_for
+from bls.profiles import sample_names
 
 if TYPE_CHECKING:
     from bls.live.engine import Frame, LiveLoop
 
 CLIENT_TITLE = "bls client view - share this window"
 CLIENT_DISPLAY_TITLE = "bls client view"
-# Keys that mean something only with one full-screen window; here they do nothing.
-IGNORED_KINDS = (Kind.HUD, Kind.FULLSCREEN)
 _CENTRED_ON_DISPLAY = 0x2FFF0000  # SDL_WINDOWPOS_CENTERED_DISPLAY(n) is this | n
 
 
@@ -93,17 +74,10 @@ class ConsoleLayout:
                  on_rate: Callable[[Rate], str | None] | None = None) -> None:
         self.client = ClientView(client, profile)
         self.share = share
-        self.library = Library.discover()
-        self.names = tuple(self.library.names())
         self.log_status = log_status
-        self.on_rate = on_rate
-        self.loop: LiveLoop | None = None
-        self._pending: Profile | None = None
-        self._ratings: dict[int, Rating] = {}
-        self._notice = ""
-        self._sample_names = sample_names()
+        self.commands = CommandApplier(self.adapt, self.use_profile, on_rate)
         self.console = Console(console_window, self._snapshot_before_start(profile),
-                               sample_names=self._sample_names)
+                               sample_names=sample_names())
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -154,6 +128,7 @@ class ConsoleLayout:
     def connect(self, loop: LiveLoop) -> None:
         """The loop this layout serves: its controller applies the console's commands."""
         self.loop = loop
+        self.commands.connect(loop)
 
     # -- the live loop's questions ------------------------------------------------------------
 
@@ -173,7 +148,7 @@ class ConsoleLayout:
     def handle(self, event: pygame.event.Event, view: View, busy: bool) -> Action | bool | None:
         if self.console.owns(event):
             for command in self.console.handle(event):
-                self._apply(command)
+                self.commands.apply(command)
             return True
         window = getattr(event, "window", None)
         kind = event.type
@@ -183,11 +158,11 @@ class ConsoleLayout:
             rating = self.console.rating_key(event)  # a SUD typed with the client view focused
             if rating is not None:
                 for command in rating:
-                    self._apply(command)
+                    self.commands.apply(command)
                 return True
         if kind in (pygame.KEYDOWN, pygame.MOUSEWHEEL):
             action = action_for(event)
-            return True if action is not None and action.kind in IGNORED_KINDS else None
+            return True if action is not None and action.kind in CONSOLE_IGNORED_KINDS else None
         if kind == pygame.MOUSEBUTTONDOWN:
             return True  # never start or stop a set by a click on the client's picture
         if kind in (pygame.MOUSEMOTION, pygame.WINDOWENTER):
@@ -209,12 +184,8 @@ class ConsoleLayout:
     def after_frame(self, frame: Frame, view: View) -> None:
         if not pygame.mouse.get_visible() and self.console.pointer_inside():
             pygame.mouse.set_visible(True)
-        loop = self.loop
-        if loop is not None:
-            session = loop.session
-            if self._pending is not None and session.state(frame.t) is State.IDLE:
-                pending, self._pending = self._pending, None
-                self._switch(pending)
+        if self.loop is not None:
+            self.commands.after_frame(frame.t)
             self.console.show(self._snapshot(frame, view))
         self.console.draw()
 
@@ -239,105 +210,10 @@ class ConsoleLayout:
     def close(self) -> None:
         self.console.window.destroy()
 
-    # -- the console's commands ---------------------------------------------------------------
-
-    def _apply(self, command: Command) -> None:
-        loop = self.loop
-        if loop is None:
-            return
-        controller, session = loop.controller, loop.session
-        if isinstance(command, Toggle):
-            controller.apply(Action(Kind.TOGGLE))
-        elif isinstance(command, Speed):
-            controller.apply(Action(Kind.SPEED, command.delta_hz))
-        elif isinstance(command, SetSpeed):
-            controller.apply(Action(Kind.SPEED, command.speed_hz - session.speed_hz))
-        elif isinstance(command, LrCheck):
-            controller.apply(Action(Kind.LR_CHECK))
-        elif isinstance(command, Quit):
-            controller.apply(Action(Kind.QUIT))
-        elif isinstance(command, Key):
-            action = action_for(command.event)  # type: ignore[arg-type]
-            if action is not None and action.kind not in IGNORED_KINDS:
-                controller.apply(action)
-        elif isinstance(command, ChooseProfile):
-            self._choose(command.name)
-        elif isinstance(command, UseProfile):
-            self._use(command.profile)
-        elif isinstance(command, SaveProfile):
-            self._save(command)
-        elif isinstance(command, Rate):
-            self._rate(command)
-
-    def _choose(self, name: str) -> None:
-        try:
-            profile = self.library.load(name)
-        except ProfileError as error:
-            self._notice = f"not used: {error}"
-            return
-        self._use(profile)
-        remember_last_profile(name, self._say_once)
-
-    def _use(self, profile: Profile) -> None:
-        loop = self.loop
-        assert loop is not None
-        t = loop.output.change_time(loop.clock.now())
-        if loop.session.state(t) is State.IDLE:
-            self._switch(profile)
-        else:
-            self._pending = profile
-            self._notice = "the changes apply from the next set"
-
-    def _switch(self, profile: Profile) -> None:
-        """Use `profile` now (the target is at rest): session, tone and the client's picture."""
-        loop = self.loop
-        assert loop is not None
-        profile = self.adapt(profile)
-        try:
-            voice = voice_for(profile.audio, loop.output.sample_rate)
-        except SoundFileError as error:
-            self._notice = f"not used: {error}"
-            return
-        t = loop.output.change_time(loop.clock.now())
-        if not loop.session.switch_profile(profile, t):
-            self._pending = profile
-            return
-        loop.output.set_voice(voice)
-        loop.output.publish(loop.session.timelines())
-        self.use_profile(profile)
-
-    def _save(self, command: SaveProfile) -> None:
-        loop = self.loop
-        assert loop is not None
-        profile = self._pending or self._live_profile(loop.session.profile, loop.session.speed_hz)
-        try:
-            path = save_profile(profile, command.name, overwrite=command.overwrite)
-        except SaveError as error:
-            self._notice = f"not saved: {error}"
-            return
-        self.names = tuple(self.library.names())
-        self._notice = f"saved as profile {path.stem!r} ({path})"
-        remember_last_profile(path.stem, self._say_once)
-
-    def _rate(self, command: Rate) -> None:
-        problem = self.on_rate(command) if self.on_rate is not None else None
-        if problem:
-            self._notice = f"not noted: {problem}"
-            return
-        self._ratings[command.set_number] = Rating(command.set_number, command.sud, command.voc,
-                                                   command.note)
-
-    def _say_once(self, line: str) -> None:
-        self._notice = line.removeprefix("bls: ")
-
     # -- what the console shows ---------------------------------------------------------------
 
-    @staticmethod
-    def _live_profile(profile: Profile, speed_hz: float) -> Profile:
-        return replace(profile, motion=replace(profile.motion, speed_hz=speed_hz))
-
     def _snapshot_before_start(self, profile: Profile) -> ConsoleSnapshot:
-        return ConsoleSnapshot(profile=self.adapt(profile), profile_names=self.names,
+        return ConsoleSnapshot(profile=self.adapt(profile), profile_names=self.commands.names,
                                speed_hz=profile.motion.speed_hz, log_status=self.log_status)
 
     def _snapshot(self, frame: Frame, view: View) -> ConsoleSnapshot:
@@ -351,17 +227,18 @@ class ConsoleLayout:
                 f"now beeping: {frame.lr_word}" if frame.lr_word else "...", "Esc quits")
         else:
             hud = frame.hud
-        profile = self._pending or self._live_profile(session.profile, session.speed_hz)
+        profile = self.commands.next_profile()
+        assert profile is not None
         resting = state is State.IDLE and not frame.busy
         return ConsoleSnapshot(
             profile=profile,
-            profile_names=self.names,
+            profile_names=self.commands.names,
             speed_hz=session.speed_hz,
             hud=hud,
             state=state.value,
             set_number=session.set_number,
             rest_after_set=session.set_number if resting and session.set_number else None,
-            ratings=tuple(self._ratings[n] for n in sorted(self._ratings)),
+            ratings=self.commands.rating_list(),
             log_status=self.log_status,
-            notice=self._notice,
+            notice=self.commands.notice,
         )
