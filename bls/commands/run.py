@@ -10,21 +10,26 @@ No sound device: picture only, said once.
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import pygame
 
 from bls.audio import open_output
 from bls.clock import Clock
+from bls.console.office import OfficeSettings
 from bls.core.profile import Profile
 from bls.core.session import Session
 from bls.display.window import DisplayError, TextureWindow, Window, open_live_window
 from bls.live.client_view import ClientView
 from bls.live.controls import Action, View
-from bls.live.engine import Frame, Layout, LiveLoop
+from bls.live.engine import Frame, LiveLoop
 from bls.live.words import say
 from bls.options import RunOptions
 from bls.profiles import Library
 from bls.settings import session_offset_s
+
+if TYPE_CHECKING:
+    from bls.console.layout import ConsoleLayout
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 WINDOWED_SIZE_PX = (1280, 720)  # F from full screen when no --window was given
@@ -35,7 +40,7 @@ def run_command(options: RunOptions, profile: Profile) -> int:
     offset_s = session_offset_s(lambda line: sys.stderr.write(line + "\n"))
     clock = Clock()
     output = open_output(profile.audio, enabled=not options.no_audio, clock=clock)
-    layout: Layout | None = None
+    layout: OfficeLayout | ConsoleLayout | None = None
     try:
         try:
             layout = _open_layout(options, profile)
@@ -54,11 +59,7 @@ def run_command(options: RunOptions, profile: Profile) -> int:
                         profiles=[(lambda name=name: library.load(name))
                                   for name in library.names()[:9]],
                         autostart=options.autostart, exit_after_set=options.exit_after_set)
-        if options.share or options.client_display is not None:
-            from bls.console.layout import ConsoleLayout
-
-            assert isinstance(layout, ConsoleLayout)
-            layout.connect(loop)
+        layout.connect(loop)
         return loop.run()
     finally:
         output.close()
@@ -67,7 +68,7 @@ def run_command(options: RunOptions, profile: Profile) -> int:
         pygame.quit()
 
 
-def _open_layout(options: RunOptions, profile: Profile) -> Layout:
+def _open_layout(options: RunOptions, profile: Profile) -> OfficeLayout | ConsoleLayout:
     if options.share or options.client_display is not None:
         from bls.console.layout import ConsoleLayout
 
@@ -83,6 +84,10 @@ class OfficeLayout:
                  windowed_size_px: tuple[int, int]) -> None:
         self.client = ClientView(window, profile)
         self._windowed_size_px = windowed_size_px
+        self.settings = OfficeSettings(self.client)  # S between sets: the settings panel
+
+    def connect(self, loop: LiveLoop) -> None:
+        self.settings.connect(loop)
 
     @classmethod
     def open(cls, options: RunOptions, profile: Profile) -> OfficeLayout:
@@ -101,17 +106,20 @@ class OfficeLayout:
 
     def handle(self, event: pygame.event.Event, view: View, busy: bool) -> Action | bool | None:
         self.client.handle(event)
-        return None
+        return self.settings.handle(event, busy)
 
     def draw(self, frame: Frame, view: View) -> bool:
         help_lines = frame.help
         if frame.lr_word is not None:  # the check's words where the client can see them
             help_lines = (f"left/right check: {frame.lr_word or 'listen'}",)
-        return self.client.draw(frame.position, frame.trail, frame.hud if view.hud else (),
-                              help_lines)
+        hud = frame.hud if view.hud else ()
+        with_settings = self.settings.draw(frame, hud, help_lines)
+        if with_settings is not None:
+            return with_settings
+        return self.client.draw(frame.position, frame.trail, hud, help_lines)
 
     def after_frame(self, frame: Frame, view: View) -> None:
-        pass
+        self.settings.after_frame(frame)
 
     def use_profile(self, profile: Profile) -> None:
         self.client.use_profile(profile)

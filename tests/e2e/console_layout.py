@@ -1,11 +1,13 @@
 """Where the console's widgets are, for tests that click them: `python -m tests.e2e.console_layout`
 builds the console on SDL's dummy driver (the layout depends only on the window size) and prints
-{name: [x, y]} of widget centres in window coordinates, as JSON."""
+{name: [x, y]} of widget centres in window coordinates, as JSON. With `--overlay WxH`: the office
+settings panel's fields on a window of that size."""
 
 from __future__ import annotations
 
 import json
 import os
+import sys
 
 os.environ["SDL_VIDEODRIVER"] = "dummy"
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
@@ -22,6 +24,17 @@ def main() -> None:
     pygame.font.init()
     library = Library.discover()
     profile = library.load("standard")
+    if sys.argv[1:2] == ["--overlay"]:
+        from bls.console.overlay import SettingsOverlay
+
+        width, height = (int(n) for n in sys.argv[2].split("x"))
+        pygame.Window("layout", (width, height)).get_surface()
+        overlay = SettingsOverlay((width, height), profile)
+        left, top = overlay.rect.topleft
+        entries = overlay.settings._entries
+        print(json.dumps({f"field:{name}": [entry.rect.centerx + left, entry.rect.centery + top]
+                          for name, entry in entries.items()}))
+        return
     console = Console(pygame.Window("layout", SIZE_PX),
                       ConsoleSnapshot(profile=profile, profile_names=tuple(library.names()),
                                       speed_hz=profile.motion.speed_hz))

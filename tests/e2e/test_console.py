@@ -32,6 +32,7 @@ CHOSEN_BUTTON = (0x2F, 0x6F, 0x9F)  # "#rate_chosen" in bls/console/gui.py
 BUTTON, HOVERED_BUTTON = (0x34, 0x3A, 0x44), (0x46, 0x60, 0x7C)
 SUD_POINT = (255, 215, 90)  # the trend chart's points (bls/console/console.py)
 BACKGROUND, TARGET, GOLD = (0x10, 0x14, 0x18), (0x3A, 0xA0, 0xFF), (255, 215, 0)
+TOMATO = (255, 99, 71)
 TIMEOUT_S = 20.0
 
 
@@ -172,3 +173,44 @@ def test_one_display_only_is_refused_with_the_displays_listed(
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and "0: 1920x1080" in lines[0], result.stderr
+
+
+def test_the_office_settings_panel_opens_with_s_and_changes_the_next_set(
+    xserver: dict[str, str], tmp_path: Path
+) -> None:
+    """One screen: S opens the settings over the picture between sets, a colour typed there is
+    the target's at once (it rests), Esc closes the panel (the picture is whole again) and a
+    second Esc quits."""
+    require_tools("xdotool", "xwininfo", "import")
+    result = subprocess.run([sys.executable, "-m", "tests.e2e.console_layout", "--overlay",
+                             "1280x720"], cwd=ROOT, capture_output=True, text=True, check=True,
+                            timeout=60)
+    colour_field = json.loads(result.stdout)["field:target.color"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bls", "run", "--window", "1280x720", "--no-audio",
+         "-p", "standard"],
+        env=merged_env(xserver, {"BLS_CONFIG_HOME": str(tmp_path),
+                                 "PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
+        cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        window = wait_for_windows(xserver, ("bls",), proc)["bls"]
+        centre = (window.width // 2, window.height // 2)
+        wait_until(lambda: pixel(xserver, window, centre) == TARGET, "the target at rest")
+        panel_spot = (colour_field[0] - 200, colour_field[1])  # a label's row, left of the field
+        before = pixel(xserver, window, panel_spot)
+
+        press_key(xserver, "s", window)
+        wait_until(lambda: pixel(xserver, window, panel_spot) != before, "the settings panel")
+        click(xserver, window, (colour_field[0], colour_field[1]))
+        type_text(xserver, "tomato")
+        press_key(xserver, "Escape", window)
+        wait_until(lambda: pixel(xserver, window, panel_spot) == before, "the panel closed")
+        wait_until(lambda: pixel(xserver, window, centre) == TOMATO, "a tomato target")
+        assert proc.poll() is None, "Esc closed the panel, it did not quit"
+
+        press_key(xserver, "Escape", window)
+        assert proc.wait(timeout=TIMEOUT_S) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
