@@ -118,7 +118,6 @@ class CommandApplier:
             self.notice = f"not used: {error}"
             return
         self._use(profile)
-        remember_last_profile(name, self._say)
 
     def _use(self, profile: Profile) -> None:
         loop = self.loop
@@ -157,8 +156,12 @@ class CommandApplier:
             self.notice = f"not saved: {error}"
             return
         self.names = tuple(self.library.names())
-        self.notice = f"saved as profile {path.stem!r} ({path})"
+        self.notice = f"saved as profile {path.stem!r}"
         remember_last_profile(path.stem, self._say)
+        try:  # from now on the profile in use is the saved one, under its new name
+            self._use(self.library.load(path.stem))
+        except ProfileError as error:
+            self.notice = f"saved, but not used: {error}"
 
     def _rate(self, command: Rate) -> None:
         problem = self.on_rate(command) if self.on_rate is not None else None

@@ -38,8 +38,10 @@ from bls.display.window import (
 )
 from bls.live.client_view import ClientView
 from bls.live.controls import Action, Kind, View, action_for
+from bls.live.words import say
 from bls.options import RunOptions
 from bls.profiles import sample_names
+from bls.settings import remember_last_profile
 
 if TYPE_CHECKING:
     from bls.live.engine import Frame, LiveLoop
@@ -191,6 +193,7 @@ class ConsoleLayout:
 
     def use_profile(self, profile: Profile) -> None:
         self.client.use_profile(profile)
+        remember_last_profile(profile.key, say)  # bls opens with it next time
 
     def reopen(self, *, vsync: bool, toggle_fullscreen: bool = False) -> None:
         """Without vsync (full screen stays as it is): the same size and place."""
