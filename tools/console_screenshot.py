@@ -1,4 +1,4 @@
-"""Make docs/console.png and docs/two-screens.png: the console after three rated sets, by the program.
+"""Make docs/console.png and docs/two-screens.png: the console after three rated sets.
 
 Starts an X.Org server with two 1280x720 monitors (as the end-to-end tests do), runs
 `bls run --client-display 1 --no-audio --passes 2` with empty user folders, and uses it through
