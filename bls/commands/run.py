@@ -24,12 +24,16 @@ from bls.live.client_view import ClientView
 from bls.live.controls import Action, View
 from bls.live.engine import Frame, LiveLoop
 from bls.live.words import say
+from bls.log import open_log
+from bls.log.observer import LogObserver
 from bls.options import RunOptions
 from bls.profiles import Library
 from bls.settings import remember_last_profile, session_offset_s
 
 if TYPE_CHECKING:
+    from bls.console.commands import Rate
     from bls.console.layout import ConsoleLayout
+    from bls.log.store import Log
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 WINDOWED_SIZE_PX = (1280, 720)  # F from full screen when no --window was given
@@ -40,10 +44,14 @@ def run_command(options: RunOptions, profile: Profile) -> int:
     offset_s = session_offset_s(lambda line: sys.stderr.write(line + "\n"))
     clock = Clock()
     output = open_output(profile.audio, enabled=not options.no_audio, clock=clock)
+    # The log first, so a layout that asks for ratings (the console) can be handed it.
+    log = open_log(frontend_name(options), enabled=not options.no_log)
     layout: OfficeLayout | ConsoleLayout | None = None
+    recorder: LogObserver | None = None
+    session: Session | None = None
     try:
         try:
-            layout = _open_layout(options, profile)
+            layout = _open_layout(options, profile, log)
             profile = layout.adapt(profile)
         except DisplayError as error:
             sys.stderr.write(f"bls: {error}\n")
@@ -55,25 +63,45 @@ def run_command(options: RunOptions, profile: Profile) -> int:
         if output.problem:
             say(output.problem)
         library = Library.discover()
-        loop = LiveLoop(Session(profile), layout, output, clock, offset_s=offset_s,
+        say(log.take_problem() or log.describe())
+        recorder = LogObserver(log, say)
+        session = Session(profile)
+        loop = LiveLoop(session, layout, output, clock, offset_s=offset_s,
                         profiles=[(lambda name=name: library.load(name))
                                   for name in library.names()[:9]],
-                        autostart=options.autostart, exit_after_set=options.exit_after_set)
+                        autostart=options.autostart, exit_after_set=options.exit_after_set,
+                        observers=[recorder])
         layout.connect(loop)
         return loop.run()
     finally:
+        if recorder is not None and session is not None:
+            recorder.quit(session, output.heard_time(clock.now()) - offset_s)
+        log.close()
         output.close()
         if layout is not None:
             layout.close()
         pygame.quit()
 
 
-def _open_layout(options: RunOptions, profile: Profile) -> OfficeLayout | ConsoleLayout:
+def frontend_name(options: RunOptions) -> str:
+    """Which front-end ran the session, as the session log records it."""
+    if options.link:
+        return "link"
+    if options.client_display is not None:
+        return "client-display"
+    return "share" if options.share else "run"
+
+
+def _open_layout(options: RunOptions, profile: Profile, log: Log
+                 ) -> OfficeLayout | ConsoleLayout:
     if options.share or options.client_display is not None:
         from bls.console.layout import ConsoleLayout
 
-        # The session log is not written yet: the console says so (the log's seam is on_rate).
-        return ConsoleLayout.open(options, profile, log_status="session log: not kept yet")
+        def rate(rating: Rate) -> str | None:
+            return log.note_rating(rating.set_number, sud=rating.sud, voc=rating.voc,
+                                   note=rating.note)
+
+        return ConsoleLayout.open(options, profile, log_status=log.describe(), on_rate=rate)
     return OfficeLayout.open(options, profile)
 
 

@@ -14,6 +14,7 @@ is redrawn after the frame has been presented, never before it.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pygame
@@ -51,6 +52,15 @@ CLIENT_DISPLAY_TITLE = "bls client view"
 _CENTRED_ON_DISPLAY = 0x2FFF0000  # SDL_WINDOWPOS_CENTERED_DISPLAY(n) is this | n
 
 
+def short_log_status(text: str) -> str:
+    """The log's own line, with a file path cut to the log's id (the HUD line is narrow)."""
+    prefix = "session log: "
+    rest = text.removeprefix(prefix)
+    if text.startswith(prefix) and (rest.startswith("/") or ":\\" in rest):
+        return f"{prefix}on ({Path(rest).stem}; bls log list)"
+    return text
+
+
 def displays_line(sizes: Sequence[tuple[int, int]]) -> str:
     return ", ".join(f"{index}: {w}x{h}" for index, (w, h) in enumerate(sizes))
 
@@ -76,7 +86,7 @@ class ConsoleLayout:
                  on_rate: Callable[[Rate], str | None] | None = None) -> None:
         self.client = ClientView(client, profile)
         self.share = share
-        self.log_status = log_status
+        self.log_status = short_log_status(log_status)
         self.commands = CommandApplier(self.adapt, self.use_profile, on_rate)
         self.console = Console(console_window, self._snapshot_before_start(profile),
                                sample_names=sample_names())
