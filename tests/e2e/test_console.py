@@ -132,6 +132,16 @@ def test_a_sud_a_colour_and_a_saved_profile_through_the_console(
     wait_until(lambda: pixel(env, window, beside(seven)) == CHOSEN_BUTTON,
                "the 7 button shown as chosen")
     assert pixel(env, window, beside(six)) != CHOSEN_BUTTON
+    # The SUD is in this session's log, as `bls log list` shows it.
+    data_home = config_home.parent / "data"
+
+    def logged_suds() -> str:
+        listed = subprocess.run([sys.executable, "-m", "bls", "log", "list"], cwd=ROOT,
+                                capture_output=True, text=True, timeout=60,
+                                env=merged_env({"BLS_DATA_HOME": str(data_home)}))
+        return listed.stdout.strip().splitlines()[-1] if listed.returncode == 0 else ""
+
+    wait_until(lambda: logged_suds().split()[-2:] == ["7", "7"], "SUD 7 in the session log")
     wait_until(lambda: bool(np.all(window_pixels(env, window) == SUD_POINT, axis=-1).any()),
                "the SUD on the trend chart")
 
