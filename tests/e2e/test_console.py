@@ -177,7 +177,8 @@ def test_one_display_only_is_refused_with_the_displays_listed(
 ) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "bls", "run", "--client-display", "1", "--no-audio"],
-        env=merged_env(xserver, {"BLS_CONFIG_HOME": str(tmp_path),
+        env=merged_env(xserver, {"BLS_CONFIG_HOME": str(tmp_path / "config"),
+                                 "BLS_DATA_HOME": str(tmp_path / "data"),
                                  "PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
         cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
@@ -199,7 +200,8 @@ def test_the_office_settings_panel_opens_with_s_and_changes_the_next_set(
     proc = subprocess.Popen(
         [sys.executable, "-m", "bls", "run", "--window", "1280x720", "--no-audio",
          "-p", "standard"],
-        env=merged_env(xserver, {"BLS_CONFIG_HOME": str(tmp_path),
+        env=merged_env(xserver, {"BLS_CONFIG_HOME": str(tmp_path / "config"),
+                                 "BLS_DATA_HOME": str(tmp_path / "data"),
                                  "PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
         cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
