@@ -400,11 +400,13 @@ def tap_command(args: argparse.Namespace, profile: Profile, *,
             code = run_loop(program, output, clock, terminal, autostart=False)
             terminal.clear()
             return code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM or SIGHUP (bls.signals)
+        from bls import signals
+
         if terminal is not None:
             terminal.clear()
-        sys.stderr.write("bls tap: stopped (Ctrl-C)\n")
-        return EXIT_INTERRUPTED
+        sys.stderr.write(f"bls tap: {signals.describe(stop)}\n")
+        return signals.exit_code(stop)
     finally:
         output.close()
 
