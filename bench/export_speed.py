@@ -67,8 +67,8 @@ def export_speed(track_s: float = TRACK_S) -> list[Result]:
                                          round(summary.seconds * RATE_HZ))
             hours = summary.seconds / HOUR_S
             results.append(Result.of(
-                f"WAV export, {summary.seconds / 60:.0f}-min track in {sets} set(s) of {set_s:g} s: "
-                "CPU seconds per hour of audio (bls vs writing silence)",
+                f"WAV export, {summary.seconds / 60:.0f}-min track in {sets} set(s) of "
+                f"{set_s:g} s: CPU seconds per hour of audio (bls vs writing silence)",
                 bls_cpu_s / hours, "s/h", floor_cpu_s / hours))
     return results
 
