@@ -38,6 +38,22 @@ def _is_profile_file(path: Path) -> bool:
         return False
 
 
+def _why_not_a_file(path: Path) -> str:
+    try:
+        if path.is_symlink():
+            try:
+                path.stat()
+            except OSError as error:
+                return ("is a link that loops" if error.errno == errno.ELOOP
+                        else "is a link to a file that does not exist")
+            return "is a link to something that is not a file"
+        if path.is_dir():
+            return "is a folder, not a profile file"
+    except OSError as error:
+        return f"cannot be read: {error.strerror}"
+    return "is not a regular file"
+
+
 @dataclass(frozen=True, slots=True)
 class Skipped:
     """An entry in a profile folder that is not a profile file, and why."""
@@ -84,18 +100,7 @@ class Library:
         for path in self._entries():
             if _is_profile_file(path):
                 continue
-            if path.is_symlink():
-                try:
-                    path.stat()
-                    reason = "is a link to something that is not a file"
-                except OSError as error:
-                    reason = ("is a link that loops" if error.errno == errno.ELOOP
-                              else "is a link to a file that does not exist")
-            elif path.is_dir():
-                reason = "is a folder, not a profile file"
-            else:
-                reason = "is not a regular file"
-            skipped.append(Skipped(path, reason))
+            skipped.append(Skipped(path, _why_not_a_file(path)))
         return skipped
 
     def load(self, name_or_path: str) -> Profile:

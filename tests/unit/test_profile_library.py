@@ -84,11 +84,14 @@ def test_profiles_check_says_what_the_path_is(tmp_path: Path, make: str, says: s
     assert capsys.readouterr().err == f"bls: {path}: {says}\n"
 
 
-def test_a_profile_key_file_that_cannot_be_read_is_a_profile_error(odd_folder: Path) -> None:
-    """What the live session catches on a profile key: never another exception type."""
+def test_every_unusable_profile_file_is_a_profile_error(odd_folder: Path) -> None:
+    """What the live session catches when a profile key is pressed: never another exception."""
+    (odd_folder / "latin.toml").write_bytes('description = "café"\n'.encode("latin-1"))
+    (odd_folder / "deep.toml").write_text("description = " + "[" * 3000 + "]" * 3000)
+    (odd_folder / "dotted.toml").write_text("[" + ".".join(["a"] * 50_000) + "]\n")
+    (odd_folder / "parent.toml").write_text('extends = "wide"\n')  # a bad file up the chain
     library = Library.discover()
-    for name in library.names():
-        try:
+    for name in ("wide", "latin", "deep", "dotted", "parent", "loop1", "dangling", "folder"):
+        with pytest.raises(ProfileError) as caught:
             library.load(name)
-        except ProfileError:
-            pass
+        assert "\n" not in str(caught.value)
