@@ -351,7 +351,11 @@ def _user_errors() -> tuple[type[Exception], ...]:
     from bls.settings import SettingsError
     from bls.sounds import SoundFileError
 
-    return (ExportError, SettingsError, SoundFileError)
+    errors: tuple[type[Exception], ...] = (ExportError, SettingsError, SoundFileError)
+    window = sys.modules.get("bls.display.window")  # only loaded by commands with a screen
+    if window is not None:
+        errors += (window.DisplayError,)  # no display: the same line for every command
+    return errors
 
 
 if __name__ == "__main__":
