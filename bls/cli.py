@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -21,6 +22,7 @@ from bls.core.profile import ProfileError, reference_rows, with_overrides
 from bls.profiles import DEFAULT_PROFILE, Library
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other command-line tools
 SHARE_PROFILE = "share"
 MAX_SETS = 1000  # bls.export.MAX_SETS; here too so that parsing needs no numpy
 SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "doctor", "calibrate")
@@ -317,6 +319,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             args = build_parser().parse_args(arguments)
             code = _dispatch(args)
+            sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+        except BrokenPipeError:
+            return _reader_gone()
         except SystemExit as stop:
             return int(stop.code or 0) if isinstance(stop.code, int | None) else EXIT_USAGE
         except (ProfileError, UsageError) as error:
@@ -333,6 +338,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         if stopped_by is not None and code in (EXIT_OK, 130):
             return 128 + stopped_by
         return code
+
+
+def _reader_gone() -> int:
+    """Output piped into a program that stopped reading (`bls profiles | head -1`): quietly
+    stop, as command-line tools do on SIGPIPE (exit 141), without a traceback at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
 
 
 def _say(line: str) -> None:
