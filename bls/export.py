@@ -43,7 +43,9 @@ EXIT_USAGE, EXIT_FAILURE = 2, 1
 _RUNTIME_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
 _REASONS = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
             errno.EROFS: "the disk is read-only", errno.EACCES: "permission denied",
-            errno.EPERM: "permission denied", errno.EFBIG: "the file is too large for this disk"}
+            errno.EPERM: "permission denied", errno.EFBIG: "the file is too large for this disk",
+            errno.ENAMETOOLONG: "the file name is too long",
+            errno.ENOENT: "this folder does not take new files"}
 
 
 class ExportError(Exception):
@@ -83,7 +85,10 @@ def export_audio(out_path: Path, profile: Profile, sets: int, pause_s: float, *,
                  progress: Callable[[float], None] | None = None) -> ExportSummary:
     """Write the WAV; `progress(share_done)` is called after each block."""
     timelines = plan_track(profile, sets, pause_s)
-    replaced_mode = _check_target(out_path, force)
+    try:
+        replaced_mode = _check_target(out_path, force)
+    except OSError as error:  # a name too long, a folder that cannot be searched, ...
+        raise ExportError(f"{out_path}: cannot write: {_reason(error)}") from None
     synth = Synth(voice_for(profile.audio, rate), rate, max_frames=rate)
     total = synth.sample_of(timelines[-1].rest_s + TAIL_S)
     assert total * CHANNELS * SAMPLE_BYTES <= WAV_MAX_DATA_BYTES
@@ -91,7 +96,8 @@ def export_audio(out_path: Path, profile: Profile, sets: int, pause_s: float, *,
     block = np.zeros((rate, 2), dtype=np.float32)
     pcm = np.zeros((rate, 2), dtype="<i2")
     tones = 0
-    partial = out_path.with_name(f".{out_path.name}.{os.getpid()}.partial")
+    # Hidden, beside the final name (same disk, so the rename is atomic), named after it.
+    partial = out_path.with_name(f".{out_path.name[:200]}.{os.getpid()}.partial")
     try:
         descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL
                              | getattr(os, "O_BINARY", 0), 0o666)
@@ -123,9 +129,8 @@ def export_audio(out_path: Path, profile: Profile, sets: int, pause_s: float, *,
             raise
     except OSError as error:
         code = EXIT_FAILURE if error.errno in _RUNTIME_ERRNOS else EXIT_USAGE
-        reason = _REASONS.get(error.errno or 0, error.strerror or type(error).__name__)
         kept = "; the existing file is kept" if replaced_mode is not None else ""
-        raise ExportError(f"{out_path}: cannot write: {reason}{kept}", code) from None
+        raise ExportError(f"{out_path}: cannot write: {_reason(error)}{kept}", code) from None
     return ExportSummary(out_path, total / rate, tones, sets)
 
 
@@ -164,6 +169,10 @@ class _Sounding:
         first = bisect.bisect_left(self._ends, t_from - margin)
         last = bisect.bisect_right(self._starts, t_to + margin)
         return self._timelines[first:last]
+
+
+def _reason(error: OSError) -> str:
+    return _REASONS.get(error.errno or 0, error.strerror or type(error).__name__)
 
 
 def _duration(seconds: float) -> str:

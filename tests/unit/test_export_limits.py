@@ -114,3 +114,10 @@ def test_an_interrupted_export_leaves_nothing_behind(tmp_path: Path,
     with pytest.raises(KeyboardInterrupt):
         export_audio(out, short_sets, 10, 1.0, progress=stop)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_name_too_long_for_the_disk_is_one_line(tmp_path: Path,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / ("a" * 300 + ".wav")
+    assert cli.main(["export-audio", str(out)]) == 2
+    assert capsys.readouterr().err == f"bls: {out}: cannot write: the file name is too long\n"
