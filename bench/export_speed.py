@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.results import Result
+from bls.commands.export import export_audio
 from bls.core.profile import SetLength
 from bls.core.program import plan_sets
-from bls.export import export_audio
 from bls.profiles import Library
 
 RATE_HZ = 48_000

@@ -148,7 +148,7 @@ def main() -> int:
         if round_index:  # the first round warms caches and the X server up
             naive_costs.append(naive_cost)
             bls_costs.append(bls_cost)
-    # As bls.app decides: flips that come faster than the refresh are not paced by vsync.
+    # As bls.commands.run decides: flips that come faster than the refresh are not paced by vsync.
     paces = median(intervals[-60:]) > 0.8 * bls_window.period_s
     print(json.dumps({"driver": pygame.display.get_driver(), "textures": textures,
                       "vsync": bls_window.vsync, "paces": paces,

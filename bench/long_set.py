@@ -1,7 +1,8 @@
 """Worker: peak memory of `bls run` over a long set, on a simulated clock, as fast as it goes.
 
-`python -m bench.long_set bls --passes 500` runs bls's own live loop (`bls.app.LiveSession`) in a
-1920x1080 window: the clock advances one refresh per frame, and the audio callback body renders
+`python -m bench.long_set bls --passes 500` runs bls's own live loop (`bls.live.engine.LiveLoop`
+with the office layout) in a 1920x1080 window: the frame pacer's waits advance a simulated clock
+to each next refresh, and the audio callback body renders
 every block up to the time shown, as a device would. The speed keys are pressed every few
 seconds. `python -m bench.long_set naive --frames N` runs the naive loop in the same window
 size. Prints one JSON object: the peak RSS (ru_maxrss) and the RSS growth in each half of the
@@ -40,11 +41,14 @@ def peak_rss_bytes() -> int:
 
 
 def run_bls(passes: int, speed_hz: float) -> dict[str, float]:
-    from bls.app import LiveSession
     from bls.audio.output import AudioOutput
     from bls.clock import ManualClock
-    from bls.controls import Action, Kind
+    from bls.commands.run import OfficeLayout
+    from bls.core.session import Session
+    from bls.display.pacer import FramePacer
     from bls.display.window import open_window
+    from bls.live.controls import Action, Kind
+    from bls.live.engine import LiveLoop
     from bls.sounds import voice_for
 
     profile = with_overrides(Library.discover().load(DEFAULT_PROFILE), speed_hz=speed_hz,
@@ -66,15 +70,12 @@ def run_bls(passes: int, speed_hz: float) -> dict[str, float]:
     output._block = np.zeros((BLOCK_FRAMES, 2), dtype=np.float32)  # type: ignore[attr-defined]
     window = open_window(size_px=SIZE_PX, vsync=False)
     output.start()
-    args = argparse.Namespace(autostart=True, exit_after_set=True, window=SIZE_PX, display=0,
-                              share=False, no_audio=False)
     frames = [0]
     rss_at: dict[str, int] = {}
     expected_frames = round((passes / (2 * speed_hz) + 2.0) / FRAME_S)  # the set, lead-in, glide
 
-    class Accelerated(LiveSession):
+    class Accelerated(LiveLoop):
         def _frame(self):  # type: ignore[no-untyped-def]
-            clock.advance(FRAME_S)
             frames[0] += 1
             if frames[0] == round(10 / FRAME_S):
                 rss_at["early"] = rss_bytes()
@@ -85,8 +86,10 @@ def run_bls(passes: int, speed_hz: float) -> dict[str, float]:
                 self.controller.apply(Action(Kind.SPEED, step))
             return super()._frame()
 
-    live = Accelerated(args, profile, window, output, clock, 0.0)
-    live.paced = False  # the simulated clock needs no waiting
+    live = Accelerated(Session(profile), OfficeLayout(window, profile, SIZE_PX), output, clock,
+                       offset_s=0.0, autostart=True, exit_after_set=True)
+    # Clock-timed frames whose waits move the simulated clock: one refresh per frame.
+    live.pacer = FramePacer(clock, FRAME_S, vsync=False, sleep=clock.advance)
     started = time.perf_counter()
     live.run()
     output.close()

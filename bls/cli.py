@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import NoReturn
 
 from bls import __version__, signals
-from bls.core.profile import ProfileError, reference_rows, with_overrides
+from bls.core.profile import Profile, ProfileError, reference_rows, with_overrides
+from bls.options import CalibrateOptions, DoctorOptions, RunOptions, TapOptions
 from bls.profiles import DEFAULT_PROFILE, Library
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other command-line tools
 SHARE_PROFILE = "share"
-MAX_SETS = 1000  # bls.export.MAX_SETS; here too so that parsing needs no numpy
+MAX_SETS = 1000  # bls.commands.export.MAX_SETS; here too so that parsing needs no numpy
 SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "doctor", "calibrate")
 
 
@@ -62,7 +63,7 @@ def _count(highest: int) -> Callable[[str], int]:
 
 def _pause_seconds(text: str) -> float:
     """--pause: 0 to an hour (longer is not a pause between sets)."""
-    from bls.export import MAX_PAUSE_S
+    from bls.commands.export import MAX_PAUSE_S
 
     value = _seconds(text)
     if value > MAX_PAUSE_S:
@@ -175,12 +176,19 @@ def profile_name(args: argparse.Namespace) -> str:
     return SHARE_PROFILE if getattr(args, "share", False) else DEFAULT_PROFILE
 
 
-def load_profile(args: argparse.Namespace) -> object:
+def load_profile(args: argparse.Namespace) -> Profile:
     """The profile named by -p, with --speed/--passes/--seconds applied."""
     profile = Library.discover().load(profile_name(args))
     return with_overrides(profile, speed_hz=getattr(args, "speed", None),
                           passes=getattr(args, "passes", None),
                           seconds=getattr(args, "seconds", None))
+
+
+def run_options(args: argparse.Namespace) -> RunOptions:
+    """`bls run`'s options as the run command reads them."""
+    return RunOptions(window=args.window, display=args.display, no_audio=args.no_audio,
+                      autostart=args.autostart, exit_after_set=args.exit_after_set,
+                      share=args.share)
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
@@ -265,8 +273,8 @@ def format_profile(profile: object) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from bls.commands.export import export_audio, terminal_progress
     from bls.core.profile import Profile
-    from bls.export import export_audio, terminal_progress
 
     profile = load_profile(args)
     assert isinstance(profile, Profile)
@@ -291,21 +299,21 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "export-audio":
         return cmd_export(args)
     if command == "run":
-        from bls.app import run_command
+        from bls.commands.run import run_command
 
-        return run_command(args, load_profile(args))
+        return run_command(run_options(args), load_profile(args))
     if command == "tap":
-        from bls.tap import tap_command
+        from bls.commands.tap import tap_command
 
-        return tap_command(args, load_profile(args))
+        return tap_command(TapOptions(sets=args.sets, pause_s=args.pause), load_profile(args))
     if command == "doctor":
-        from bls.doctor import doctor_command
+        from bls.commands.doctor import doctor_command
 
-        return doctor_command(args)
+        return doctor_command(DoctorOptions(lr=args.lr))
     if command == "calibrate":
-        from bls.calibrate import calibrate_command
+        from bls.commands.calibrate import calibrate_command
 
-        return calibrate_command(args, load_profile(args))
+        return calibrate_command(CalibrateOptions(window=args.window), load_profile(args))
     raise UsageError(f"unknown command {command!r}; allowed: {', '.join(SUBCOMMANDS)}")
 
 
@@ -364,7 +372,7 @@ def _say(line: str) -> None:
 def _user_errors() -> tuple[type[Exception], ...]:
     """Errors from shell modules that are one line for the user; `exit_code` (default 2) says
     whether it is bad input (2) or a failure at run time (1)."""
-    from bls.export import ExportError
+    from bls.commands.export import ExportError
     from bls.settings import SettingsError
     from bls.sounds import SoundFileError
 

@@ -6,13 +6,15 @@ line for the user. Timeline time is the sample clock of the output (see `AudioOu
 
 from __future__ import annotations
 
-from bls.audio.output import AudioOutput, NullOutput
+from bls.audio.output import AudioOutput, NullOutput, Output
 from bls.audio.portaudio import BackendUnavailable
 from bls.clock import Clock
 from bls.core.profile import Audio
 from bls.core.synth import SAMPLE_RATE, Voice
 
-__all__ = ["NO_DEVICE", "AudioOutput", "BackendUnavailable", "NullOutput", "open_output"]
+__all__ = [
+    "NO_DEVICE", "AudioOutput", "BackendUnavailable", "NullOutput", "Output", "open_output",
+]
 
 NO_DEVICE = ("no sound device: going on with the picture only "
              "(install libportaudio2 / check PulseAudio)")

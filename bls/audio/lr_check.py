@@ -1,19 +1,21 @@
 """Left/right check: beeps in the left ear only while "LEFT" is shown, then in the right ear.
 
-`lr_check_plan` is pure (times are arguments); `run_lr_check` plays it on an output and shows the
-words as the beeps are heard, for `bls doctor --lr` and the live session's check key. Headphones on
-backwards, a mono device or a swapped cable are then obvious in three seconds.
+`lr_check_plan` and `word_at` are pure (times are arguments); `schedule_lr_check` places the beeps
+on an output's clock and returns at once, so the live session and tapping show the words as the
+beeps are heard without stalling anything. `run_lr_check` waits for the words as well (`bls doctor
+--lr`, which has nothing else to do). Headphones on backwards, a mono device or a swapped cable
+are then obvious in three seconds.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from bls.audio.output import AudioOutput
+from bls.audio.output import AudioOutput, Output
 from bls.clock import Clock
 from bls.core.profile import Audio
 from bls.core.synth import SAMPLE_RATE, make_tone
@@ -44,16 +46,36 @@ def lr_check_plan(start_s: float, *, side_s: float = SIDE_S,
     """LEFT for `side_s`, RIGHT for `side_s`, then an empty label (the check is over)."""
     interval_s = side_s / beeps_per_side
     steps = []
-    for index, (label, side) in enumerate((("LEFT", "left"), ("RIGHT", "right"))):
+    sides: tuple[tuple[str, Side], ...] = (("LEFT", "left"), ("RIGHT", "right"))
+    for index, (label, side) in enumerate(sides):
         at_s = start_s + index * side_s
         beeps = tuple(at_s + 0.1 * interval_s + k * interval_s for k in range(beeps_per_side))
-        steps.append(LrStep(at_s, label, side, beeps))  # type: ignore[arg-type]
+        steps.append(LrStep(at_s, label, side, beeps))
     steps.append(LrStep(start_s + 2 * side_s, "", None, ()))
     return tuple(steps)
 
 
 def beep_wave(rate: int = SAMPLE_RATE) -> np.ndarray:
     return make_tone(BEEP, rate)
+
+
+def word_at(plan: Sequence[LrStep], t: float) -> str | None:
+    """The check's word at time t ("" before its first beep), None when no check runs then."""
+    if not plan or t >= plan[-1].at_s:
+        return None
+    shown = [step.label for step in plan if step.at_s <= t]
+    return shown[-1] if shown else ""
+
+
+def schedule_lr_check(output: Output, start_s: float) -> tuple[LrStep, ...]:
+    """Place the check's beeps on the output from timeline time `start_s`; its plan."""
+    plan = lr_check_plan(start_s)
+    wave = beep_wave(output.sample_rate)
+    for step in plan:
+        for beep_s in step.beep_times_s:
+            left = 1.0 if step.side == "left" else 0.0
+            output.play(wave, beep_s, left=left, right=1.0 - left)
+    return plan
 
 
 def run_lr_check(output_or_none: AudioOutput | None, show: Callable[[str], None],
@@ -70,12 +92,7 @@ def run_lr_check(output_or_none: AudioOutput | None, show: Callable[[str], None]
     output.start()
     if output.channels < 2:
         show(MONO_WARNING)
-    wave = beep_wave(output.sample_rate)
-    plan = lr_check_plan(output.change_time(clock.now()) + LEAD_S)
-    for step in plan:
-        for beep_s in step.beep_times_s:
-            left = 1.0 if step.side == "left" else 0.0
-            output.play(wave, beep_s, left=left, right=1.0 - left)
+    plan = schedule_lr_check(output, output.change_time(clock.now()) + LEAD_S)
     for step in plan:
         while output.heard_time(clock.now()) < step.at_s:
             sleep(min(0.01, max(0.001, step.at_s - output.heard_time(clock.now()))))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
@@ -45,6 +46,30 @@ class OneShot:
     @property
     def end(self) -> int:
         return self.onset + len(self.wave)
+
+
+class Output(Protocol):
+    """What the live shell uses of a sound output: every `AudioOutput` (a device or the silent
+    `NullOutput`) is one, and tests may pass their own."""
+
+    backend: str  # "portaudio", "sdl" or "none"
+    sample_rate: int
+    latency_s: float
+    channels: int
+    underruns: int
+
+    @property
+    def problem(self) -> str | None: ...
+    def publish(self, timelines: Sequence[SetTimeline]) -> None: ...
+    def set_voice(self, voice: Voice) -> None: ...
+    def set_volume(self, share: float) -> None: ...
+    def set_muted(self, muted: bool) -> None: ...
+    def play(self, wave: np.ndarray, at_s: float, *, left: float = 1.0,
+             right: float = 1.0) -> None: ...
+    def heard_time(self, wall_s: float) -> float: ...
+    def change_time(self, wall_s: float) -> float: ...
+    def start(self) -> None: ...
+    def close(self) -> None: ...
 
 
 class AudioOutput:

@@ -65,12 +65,6 @@ class SampleClock:
     def heard_time(self, wall_s: float) -> float:
         return wall_s + self.offset_s
 
-    def rendered_until(self) -> float | None:
-        """Timeline time after the last sample the callback has begun to render (None: no stamp)."""
-        if self._last is None:
-            return None
-        return self.origin_s + self._last.n_end / self.rate
-
     @property
     def last(self) -> Stamp | None:
         return self._last

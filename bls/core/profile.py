@@ -17,7 +17,7 @@ from typing import Any
 from bls.core.colors import RGB, parse_color
 from bls.tomlfile import TomlFileError, read_toml
 
-# Safety limits (DESIGN.md): not settings, so they live here and nowhere else.
+# Safety limits: not settings, so they live here and nowhere else.
 MAX_SPEED_HZ = 2.0
 MIN_SPEED_HZ = 0.05
 PATHS = ("horizontal", "vertical", "diagonal-up", "diagonal-down", "circle", "figure-eight")

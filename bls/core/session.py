@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from bls.core.profile import Profile
 from bls.core.timeline import CENTRE, Point, SetTimeline, clamp_speed
 
+SPEED_STEP_HZ = 0.1  # one press of Up/Down, in every front-end
+SPEED_DECIMALS = 2  # speeds are kept on a 0.01 Hz grid, so repeated steps never drift
 TRAIL_SPACING_S = 1 / 120  # copies this far apart in time overlap at share speeds: a solid streak
 MAX_TRAIL_COPIES = 60
 
@@ -62,6 +64,10 @@ class Session:
         if timeline.is_running(t) or t < timeline.start_s:
             return State.RUNNING
         return State.ENDING
+
+    def is_busy(self, t: float) -> bool:
+        """A set is running or waiting to start: Space would stop it."""
+        return self.state(t) is State.RUNNING or self.is_queued(t)
 
     def is_queued(self, t: float) -> bool:
         """A set was started while the last one was still gliding home; it waits for the rest."""
@@ -112,7 +118,8 @@ class Session:
 
     def change_speed(self, t: float, delta_hz: float) -> float:
         """Change speed by delta_hz from t on (phase-continuous, capped); returns the new speed."""
-        speed = clamp_speed(round(self.speed_hz + delta_hz, 3), self.profile.motion.max_speed_hz)
+        speed = clamp_speed(round(self.speed_hz + delta_hz, SPEED_DECIMALS),
+                            self.profile.motion.max_speed_hz)
         self.speed_hz = speed
         if self.current is not None and (self.state(t) is State.RUNNING or self.is_queued(t)):
             self.current = self.current.with_speed(t, speed)

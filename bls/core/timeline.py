@@ -245,10 +245,9 @@ class SetTimeline:
         # Cubic Hermite from (origin, velocity) to (centre, at rest).
         h_origin = 2 * u**3 - 3 * u**2 + 1
         h_velocity = (u**3 - 2 * u**2 + u) * stop.duration_s
-        return tuple(  # type: ignore[return-value]
-            max(-1.0, min(1.0, o * h_origin + v * h_velocity))
-            for o, v in zip(stop.origin, stop.velocity, strict=True)
-        )
+        x, y = (max(-1.0, min(1.0, o * h_origin + v * h_velocity))
+                for o, v in zip(stop.origin, stop.velocity, strict=True))
+        return (x, y)
 
     def passes_done(self, t: float) -> int:
         """How many passes have arrived (and sounded) by time t."""

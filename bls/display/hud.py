@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import pygame
 
 from bls.core.colors import RGB, relative_luminance
+from bls.display.fonts import ui_font
 
 # Corners off each path's route: diagonal-up runs bottom-left to top-right, diagonal-down
 # top-left to bottom-right; every other path leaves all four corners free.
@@ -40,7 +41,7 @@ class Panel:
         self.anchor = anchor
         self.background = pygame.Color(*background)
         self.color = pygame.Color(*text_color(background))
-        self.font = pygame.font.Font(None, font_px or max(14, height // 48))
+        self.font = ui_font(font_px or max(11, height // 68))
         self.rect = pygame.Rect(0, 0, 0, 0)  # where the panel is drawn now (empty: nothing)
         self._lines: tuple[str, ...] = ()
         self._image: pygame.Surface | None = None

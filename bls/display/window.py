@@ -41,6 +41,15 @@ class Window:
     def period_s(self) -> float:
         return 1.0 / self.refresh_hz
 
+    def present(self) -> None:
+        """Show the whole surface (pictures that track what changed update less)."""
+        pygame.display.flip()
+
+    def close(self) -> None:
+        """The display module's window goes with the display module (it is started again by the
+        next window opened)."""
+        pygame.display.quit()
+
 
 @dataclass
 class TextureWindow:
@@ -107,9 +116,14 @@ def start_display(display_index: int) -> None:
 
 
 def open_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
-                vsync: bool = True) -> Window:
+                vsync: bool = True, title: str = TITLE, position: tuple[int, int] | None = None,
+                resizable: bool = False) -> Window:
     """Full screen (size_px None) or a window; vsync if the system gives it."""
     start_display(display_index)
+    if position is not None:
+        os.environ["SDL_VIDEO_WINDOW_POS"] = f"{position[0]},{position[1]}"
+    else:
+        os.environ.pop("SDL_VIDEO_WINDOW_POS", None)
     if os.environ.get("BLS_VSYNC") == "0":
         vsync = False
     fullscreen = size_px is None
@@ -119,8 +133,8 @@ def open_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
         flags = pygame.FULLSCREEN | pygame.NOFRAME
     else:
         assert size_px is not None
-        size, flags = size_px, 0
-    pygame.display.set_caption(TITLE)
+        size, flags = size_px, pygame.RESIZABLE if resizable else 0
+    pygame.display.set_caption(title)
     note = None
     surface = None
     if vsync:
@@ -149,8 +163,9 @@ def _undefined_position_on(display_index: int) -> tuple[int, int]:
     return where, where
 
 
-def open_texture_window(*, size_px: tuple[int, int] | None,
-                        display_index: int = 0) -> TextureWindow:
+def open_texture_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
+                        title: str = TITLE, position: tuple[int, int] | None = None,
+                        resizable: bool = False) -> TextureWindow:
     """Full screen (size_px None) or a window, presented by SDL's renderer with vsync.
 
     Raises DisplayError for a display that is not there, pygame.error when there is no renderer.
@@ -158,8 +173,9 @@ def open_texture_window(*, size_px: tuple[int, int] | None,
     start_display(display_index)
     fullscreen = size_px is None
     size = pygame.display.get_desktop_sizes()[display_index] if size_px is None else size_px
-    sdl_window = pygame.Window(TITLE, size, position=_undefined_position_on(display_index),
-                               fullscreen_desktop=fullscreen, borderless=fullscreen)
+    where = position if position is not None else _undefined_position_on(display_index)
+    sdl_window = pygame.Window(title, size, position=where, fullscreen_desktop=fullscreen,
+                               borderless=fullscreen, resizable=resizable and not fullscreen)
     try:
         renderer = Renderer(sdl_window, vsync=True)
     except pygame.error:
@@ -174,14 +190,20 @@ def open_texture_window(*, size_px: tuple[int, int] | None,
 
 
 def open_live_window(*, size_px: tuple[int, int] | None, display_index: int = 0,
-                     vsync: bool = True) -> Window | TextureWindow:
-    """The window `bls run` draws in: SDL's renderer with vsync, where there is one; else (or
-    with vsync=False or BLS_VSYNC=0) the plain window surface, updated by dirty rectangles."""
+                     vsync: bool = True, title: str = TITLE,
+                     position: tuple[int, int] | None = None,
+                     resizable: bool = False) -> Window | TextureWindow:
+    """The window a live picture is drawn in: SDL's renderer with vsync, where there is one;
+    else (or with vsync=False or BLS_VSYNC=0) the plain window surface, updated by dirty
+    rectangles. `title`, `position` and `resizable` serve share mode's client view."""
     if vsync and os.environ.get("BLS_VSYNC") != "0":
         try:
-            return open_texture_window(size_px=size_px, display_index=display_index)
+            return open_texture_window(size_px=size_px, display_index=display_index,
+                                       title=title, position=position, resizable=resizable)
         except pygame.error as error:
-            window = open_window(size_px=size_px, display_index=display_index, vsync=False)
+            window = open_window(size_px=size_px, display_index=display_index, vsync=False,
+                                 title=title, position=position, resizable=resizable)
             window.note = f"vsync: no renderer ({error}); timing frames with the clock"
             return window
-    return open_window(size_px=size_px, display_index=display_index, vsync=False)
+    return open_window(size_px=size_px, display_index=display_index, vsync=False, title=title,
+                       position=position, resizable=resizable)

@@ -1,4 +1,4 @@
-"""The pure core stays pure: no pygame, no sounddevice, no clock (DESIGN.md)."""
+"""The pure core stays pure: no pygame, no sounddevice, no clock (docs/architecture.md)."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bls.calibrate import (
+from bls.commands.calibrate import (
     FLASH_S,
     calibration_timeline,
     describe_offset,

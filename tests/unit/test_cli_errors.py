@@ -43,7 +43,7 @@ def test_a_failed_settings_save_is_one_line(monkeypatch: pytest.MonkeyPatch,
 
 def test_export_errors_carry_their_exit_code(monkeypatch: pytest.MonkeyPatch,
                                              capsys: pytest.CaptureFixture[str]) -> None:
-    from bls.export import ExportError
+    from bls.commands.export import ExportError
 
     monkeypatch.setattr(cli, "_dispatch", failing_with(ExportError("disk full", 1)))
     assert cli.main(["export-audio", "x.wav"]) == 1

@@ -10,10 +10,10 @@ import pytest
 
 from bls.audio.output import NullOutput
 from bls.clock import ManualClock
-from bls.controls import SPEED_STEP_HZ, Controller, Kind, action_for
 from bls.core.profile import SetLength
 from bls.core.session import Session, State
 from bls.core.timeline import CENTRE
+from bls.live.controls import SPEED_STEP_HZ, Controller, Kind, action_for
 from bls.profiles import Library
 
 

@@ -3,7 +3,6 @@ no display or no sound, which fix it suggests, and when it exits 1."""
 
 from __future__ import annotations
 
-import argparse
 import io
 from types import SimpleNamespace
 from typing import Any
@@ -11,9 +10,9 @@ from typing import Any
 import pytest
 
 from bls.clock import ManualClock
-from bls.doctor import audio_probe, display_probe, report
-from bls.doctor.command import Probes, doctor_command
-from bls.doctor.facts import (
+from bls.commands.doctor import audio_probe, display_probe, report
+from bls.commands.doctor.command import Probes, doctor_command
+from bls.commands.doctor.facts import (
     AudioFacts,
     AudioTest,
     DisplayFacts,
@@ -22,6 +21,7 @@ from bls.doctor.facts import (
     OutputDevice,
     Screen,
 )
+from bls.options import DoctorOptions
 
 SCREEN = Screen(0, 1920, 1080, 60)
 STEREO = OutputDevice(3, "pulse", "ALSA", 2, 48_000.0, 0.0087, is_default=True)
@@ -35,7 +35,7 @@ def run_doctor(display: DisplayFacts, audio: AudioFacts,
     probes = Probes(display=lambda: display, frame_test=lambda facts, clock: (frames, vsync),
                     audio=lambda: audio, audio_test=lambda facts, clock: audio_test)
     out = io.StringIO()
-    code = doctor_command(argparse.Namespace(lr=False), probes=probes, clock=ManualClock(),
+    code = doctor_command(DoctorOptions(lr=False), probes=probes, clock=ManualClock(),
                           out=out)
     return code, out.getvalue().splitlines()
 
@@ -80,7 +80,7 @@ def test_no_display_is_one_line_and_no_window_is_opened() -> None:
                     audio=lambda: AudioFacts("portaudio", "19.6.0", (STEREO,)),
                     audio_test=lambda facts, clock: GOOD_AUDIO)
     out = io.StringIO()
-    code = doctor_command(argparse.Namespace(lr=False), probes=probes, clock=ManualClock(),
+    code = doctor_command(DoctorOptions(lr=False), probes=probes, clock=ManualClock(),
                           out=out)
     lines = out.getvalue().splitlines()
     assert code == 0
@@ -145,7 +145,7 @@ def test_a_probe_that_crashes_becomes_one_line_not_a_traceback() -> None:
         raise OSError("PortAudio exploded")
 
     out = io.StringIO()
-    code = doctor_command(argparse.Namespace(lr=False),
+    code = doctor_command(DoctorOptions(lr=False),
                           probes=Probes(display=broken_display, audio=broken_audio),
                           clock=ManualClock(), out=out)
     text = out.getvalue()
@@ -344,7 +344,7 @@ def run_lr(monkeypatch: pytest.MonkeyPatch, output: FakeOutput,
 
     monkeypatch.setattr(bls.audio.lr_check, "run_lr_check", fake_check)
     stream = io.StringIO()
-    code = doctor_command(argparse.Namespace(lr=True), clock=ManualClock(), out=stream)
+    code = doctor_command(DoctorOptions(lr=True), clock=ManualClock(), out=stream)
     return code, stream.getvalue().splitlines()
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bls import cli, export
+from bls import cli
+from bls.commands import export
+from bls.commands.export import MAX_SETS, MAX_TRACK_S, TAIL_S, ExportError, export_audio, plan_track
 from bls.core.profile import Profile, SetLength
 from bls.core.synth import SAMPLE_RATE, Synth
-from bls.export import MAX_SETS, MAX_TRACK_S, TAIL_S, ExportError, export_audio, plan_track
 from bls.profiles import Library
 from bls.sounds import voice_for
 

@@ -119,14 +119,13 @@ def test_a_linked_settings_file_is_written_through_the_link(tmp_path: Path) -> N
 
 def test_calibrate_says_why_a_save_failed_and_exits_1(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    import argparse
-
-    from bls import calibrate
+    from bls.commands import calibrate
+    from bls.options import CalibrateOptions
     from bls.profiles import Library
 
     monkeypatch.setattr(calibrate, "_run_window", lambda *args: 0.15)  # Enter at 150 ms
     settings_path().mkdir(parents=True)
-    code = calibrate.calibrate_command(argparse.Namespace(window=None),
+    code = calibrate.calibrate_command(CalibrateOptions(),
                                        Library.discover().load("standard"))
     assert code == 1
     said = capsys.readouterr().err.splitlines()

@@ -7,11 +7,7 @@ import itertools
 import pytest
 
 from bls.cli import build_parser, load_profile
-from bls.core.profile import Profile
-from bls.core.session import trail_points
-from bls.core.timeline import CENTRE, SetTimeline
-from bls.profiles import Library
-from bls.share.layout import (
+from bls.commands.share.layout import (
     CLIENT_SIZE_PX,
     CONTROL_SIZE_PX,
     SHARE_MAX_SPEED_HZ,
@@ -21,6 +17,10 @@ from bls.share.layout import (
     control_window_position,
     for_sharing,
 )
+from bls.core.profile import Profile
+from bls.core.session import trail_points
+from bls.core.timeline import CENTRE, SetTimeline
+from bls.profiles import Library
 
 
 def test_the_share_profile_stays_at_or_under_1_hz_and_has_a_large_target_and_a_trail() -> None:

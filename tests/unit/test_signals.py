@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bls import cli, signals, tap
+from bls import cli, signals
+from bls.commands import tap
+from bls.options import TapOptions
 from bls.profiles import Library
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGHUP"), reason="POSIX signals")
@@ -72,7 +74,7 @@ def test_main_turns_sigterm_into_one_line_and_exit_143(
 def test_sigterm_during_export_leaves_no_partial_file_and_keeps_the_old_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str]) -> None:
-    import bls.export
+    from bls.commands import export
 
     out = tmp_path / "track.wav"
     out.write_bytes(b"the client's copy")
@@ -83,7 +85,7 @@ def test_sigterm_during_export_leaves_no_partial_file_and_keeps_the_old_one(
                 os.kill(os.getpid(), signal.SIGTERM)
         return show
 
-    monkeypatch.setattr(bls.export, "terminal_progress", progress_then_signal)
+    monkeypatch.setattr(export, "terminal_progress", progress_then_signal)
     monkeypatch.setattr("sys.stderr.isatty", lambda: True, raising=False)
     code = cli.main(["export-audio", str(out), "--seconds", "60", "--force"])
     assert code == 143
@@ -104,6 +106,6 @@ def test_tap_says_which_signal_stopped_it(monkeypatch: pytest.MonkeyPatch,
         raise signals.Interrupted(signal.SIGTERM)
 
     monkeypatch.setattr(tap, "run_loop", terminated)
-    args = argparse.Namespace(sets=1, pause=0.0)
-    assert tap.tap_command(args, Library.discover().load("tapping")) == 143
+    tapping = Library.discover().load("tapping")
+    assert tap.tap_command(TapOptions(sets=1, pause_s=0.0), tapping) == 143
     assert capsys.readouterr().err == "bls tap: stopped (SIGTERM)\n"

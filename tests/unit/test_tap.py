@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 import pytest
 
-from bls import tap
 from bls.audio import NullOutput
 from bls.audio.output import DEVICE_STOPPED
 from bls.clock import ManualClock
+from bls.commands import tap
+from bls.commands.tap import CUE_S, PlainUI, TapProgram, parse_keys, run_loop
 from bls.core.profile import Profile, SetLength
 from bls.core.program import plan_sets
 from bls.core.timeline import SetTimeline
+from bls.options import TapOptions
 from bls.profiles import Library
-from bls.tap import CUE_S, PlainUI, TapProgram, parse_keys, run_loop
 
 
 class RecordingOutput(NullOutput):
@@ -149,8 +149,8 @@ def test_keys_from_the_terminal() -> None:
     assert parse_keys(b"+-x") == ["up", "down"]
 
 
-def _args(sets: int = 1, pause: float = 0.0) -> argparse.Namespace:
-    return argparse.Namespace(sets=sets, pause=pause)
+def _args(sets: int = 1, pause: float = 0.0) -> TapOptions:
+    return TapOptions(sets=sets, pause_s=pause)
 
 
 def test_without_a_sound_device_tap_says_so_in_one_line_and_fails(

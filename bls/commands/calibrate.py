@@ -8,13 +8,12 @@ at the top is pure; pygame and the sound device are used only inside `calibrate_
 
 from __future__ import annotations
 
-import argparse
 import math
-import time
 from dataclasses import dataclass, replace
 
 from bls.core.profile import Motion, Profile, SetLength
 from bls.core.timeline import EdgeEvent, SetTimeline, Side
+from bls.options import CalibrateOptions
 from bls.settings import MAX_OFFSET_S
 
 STEP_MS = 5
@@ -86,10 +85,11 @@ def click_audio(profile: Profile) -> object:
 # --- shell -----------------------------------------------------------------------------------
 
 
-def calibrate_command(args: argparse.Namespace, profile: Profile) -> int:
+def calibrate_command(options: CalibrateOptions, profile: Profile) -> int:
     """Run the calibration window; 0 when saved or cancelled, 1 when sound cannot play."""
     import sys
 
+    from bls.display.window import DisplayError
     from bls.settings import Settings, SettingsError, load_settings, save_settings
 
     try:
@@ -97,7 +97,11 @@ def calibrate_command(args: argparse.Namespace, profile: Profile) -> int:
     except SettingsError as error:
         sys.stderr.write(f"bls: {error}; starting from 0 ms\n")
         settings = Settings()
-    outcome = _run_window(args, profile, settings.audio_offset_s)
+    try:
+        outcome = _run_window(options, profile, settings.audio_offset_s)
+    except DisplayError as error:
+        sys.stderr.write(f"bls calibrate: {error}\n")
+        return 2
     if outcome is None:
         print(f"calibration not saved; the offset stays {round(settings.audio_offset_s * 1000)} ms")
         return 0
@@ -113,15 +117,16 @@ def calibrate_command(args: argparse.Namespace, profile: Profile) -> int:
     return 0
 
 
-def _run_window(args: argparse.Namespace, profile: Profile,
+def _run_window(options: CalibrateOptions, profile: Profile,
                 start_offset_s: float) -> float | str | None:
     """The offset chosen (Enter), None (Esc or window closed), or a problem to report."""
     import pygame
 
     from bls.audio import open_output
     from bls.clock import Clock
-    from bls.display.frames import FrameTimer
-    from bls.share.windows import open_display
+    from bls.display.fonts import ui_font
+    from bls.display.pacer import FramePacer
+    from bls.display.window import open_window
 
     clock = Clock()
     output = open_output(click_audio(profile), enabled=True, clock=clock)
@@ -129,16 +134,14 @@ def _run_window(args: argparse.Namespace, profile: Profile,
         output.close()
         return f"no sound: {output.problem}"
     try:
-        open_display(0)  # not pygame.init(): the sound device is bls.audio's business
-        pygame.font.init()
+        size = options.window or (1280, 720)
+        # A surface window: the whole picture changes with every flash, so the full-window
+        # update is the right way to present it; vsync where the system gives it.
+        window = open_window(size_px=size, title="bls calibrate")
         output.start()
-        size = args.window or (1280, 720)
-        screen = pygame.display.set_mode(size, vsync=1)
-        pygame.display.set_caption("bls calibrate")
         pygame.key.set_repeat(350, 60)
-        font = pygame.font.Font(None, max(22, size[1] // 26))
-        rates = pygame.display.get_desktop_refresh_rates() or [0]
-        timer = FrameTimer(1.0 / (rates[0] if rates[0] and rates[0] > 0 else 60.0))
+        font = ui_font(max(16, size[1] // 36))
+        pacer = FramePacer(clock, window.period_s, vsync=window.vsync)
         timeline = calibration_timeline(clock.now() + LEAD_IN_S, profile.motion.amplitude)
         output.publish((timeline,))
         offset_s = start_offset_s
@@ -157,17 +160,9 @@ def _run_window(args: argparse.Namespace, profile: Profile,
                 name = {pygame.K_LEFT: "left", pygame.K_RIGHT: "right"}.get(event.key, "")
                 coarse = bool(event.mod & pygame.KMOD_SHIFT)
                 offset_s = stepped_offset(offset_s, steps_for_key(name, coarse))
-            # Drawn for the predicted flip time; without vsync, the flip waits for that time.
-            flip_at = timer.next_flip(clock.now())
-            picture_t = output.heard_time(flip_at) - offset_s
-            _draw(screen, font, profile, timeline, picture_t, offset_s, start_offset_s)
-            wait = flip_at - timer.present_estimate_s() - clock.now()
-            if wait > 0:
-                time.sleep(wait)
-            present_start = clock.now()
-            pygame.display.flip()
-            flipped = clock.now()
-            timer.flipped(flipped, 0.0, flipped - present_start)
+            picture_t = output.heard_time(pacer.next_flip()) - offset_s
+            _draw(window.surface, font, profile, timeline, picture_t, offset_s, start_offset_s)
+            pacer.show(window)
     except pygame.error as error:
         return f"cannot open a window: {error}"
     finally:
@@ -210,4 +205,5 @@ def _draw(screen: object, font: object, profile: Profile, timeline: SetTimeline,
 
 
 def _mix(a: tuple[int, int, int], b: tuple[int, int, int], share: float) -> tuple[int, int, int]:
-    return tuple(round(x + (y - x) * share) for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
+    red, green, blue = (round(x + (y - x) * share) for x, y in zip(a, b, strict=True))
+    return (red, green, blue)

@@ -1,33 +1,34 @@
 """`bls tap`: auditory tapping in headphones from the terminal, no screen needed.
 
-A pure `TapProgram` (time is an argument) runs sets, cues and pauses; a thin loop feeds it the
-output's clock and a user interface: plain lines when piped, a live status line with keys on a
-terminal. Sets are placed with `plan_sets` from each set's end, so an unchanged guided sequence
-sounds exactly like `bls export-audio` with the same options.
+Tapping is the live Session with no picture: a pure `TapProgram` (time is an argument) runs the
+Session's sets with cues and pauses between them; a thin loop feeds it the output's clock and a
+user interface: plain lines when piped, a live status line with keys on a terminal. Each set is
+placed `pause` after the last one is back at rest, the rule `plan_sets` follows, so an unchanged
+guided sequence sounds exactly like `bls export-audio` with the same options.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
 import select
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
-from typing import Protocol
+from dataclasses import dataclass
+from typing import Protocol, TextIO
 
 from bls.audio import AudioOutput, open_output
-from bls.audio.lr_check import run_lr_check
+from bls.audio.lr_check import LEAD_S as LR_LEAD_S
+from bls.audio.lr_check import MONO_WARNING, LrStep, schedule_lr_check, word_at
 from bls.audio.output import PICTURE_ONLY
 from bls.clock import Clock
-from bls.core.profile import MIN_SPEED_HZ, Profile
-from bls.core.program import plan_sets
+from bls.core.profile import Profile
+from bls.core.session import SPEED_STEP_HZ, Session
 from bls.core.synth import make_cue
-from bls.core.timeline import SetTimeline, clamp_speed
+from bls.core.timeline import SetTimeline
+from bls.options import TapOptions
 
-SPEED_STEP_HZ = 0.1
 CUE_LEVEL = 0.5  # the end-of-set cue, as a share of the tones' level: soft
 CUE_LEAD_S = 0.3  # the cue is handed to the output this long before it sounds
 CUE_S = 0.5  # length of make_cue's sound
@@ -52,33 +53,58 @@ def _clock_text(seconds: float) -> str:
 
 
 class TapProgram:
-    """Sets with pauses between them. States: ready, running, stopping, pause, done.
+    """Guided tapping on the one set state machine: `sets` sets of a `Session` with pauses
+    between them and a soft cue at the end of each.
 
-    Times are timeline times: `heard_s` (what the ear hears now) decides what to say; `change_s`
-    (the earliest time not yet rendered) is when a key's change takes effect.
+    The sequence is ready (waiting for Space), in a set, in a pause (the next set is already
+    placed on the Session, queued), or done; the set itself runs, glides home and rests as
+    `Session` says. Times are timeline times: `heard_s` (what the ear hears now) decides what
+    to say; `change_s` (the earliest time not yet rendered) is when a key's change takes effect.
     """
 
     def __init__(self, profile: Profile, sets: int, pause_s: float) -> None:
-        self.profile = profile
+        self.session = Session(profile)
         self.sets = sets
         self.pause_s = pause_s
-        self.speed_hz = profile.motion.speed_hz
-        self.state = "ready"
-        self.set_number = 0  # 1-based number of the current (or last) set
-        self.current: SetTimeline | None = None
-        self.previous: SetTimeline | None = None
-        self.upcoming: SetTimeline | None = None  # the next set, placed while pausing
-        self.ends_at_s: float | None = None  # when the last sound is over (state "done")
+        self.phase = "ready"  # ready | set | pause | done
+        self.ends_at_s: float | None = None  # when the last sound is over (phase "done")
         self._cue_given = False
+
+    @property
+    def profile(self) -> Profile:
+        return self.session.profile
+
+    @property
+    def speed_hz(self) -> float:
+        return self.session.speed_hz
+
+    @property
+    def set_number(self) -> int:
+        """1-based number of the current (or last, or next while pausing) set."""
+        return self.session.set_number
+
+    @property
+    def current(self) -> SetTimeline | None:
+        return self.session.current
+
+    @property
+    def state(self) -> str:
+        """ready, running, stopping (gliding home after Space), pause or done."""
+        if self.phase == "set":
+            current = self.session.current
+            return "stopping" if current is not None and current.stop is not None else "running"
+        return self.phase
 
     # -- inputs -----------------------------------------------------------------------------
 
     def begin(self, change_s: float) -> Step:
         """Start the next set at `change_s` (the first one, or one after a stop or pause)."""
-        if self.state in ("running", "stopping", "done"):
+        if self.phase in ("set", "done"):
             return Step()
-        self.upcoming = self._plan(change_s)
-        return self._start_upcoming()
+        if self.phase == "pause":
+            self.session.stop(change_s)  # the queued set is dropped: it starts now instead
+        self.session.start(change_s)
+        return self._started()
 
     def toggle(self, change_s: float) -> Step:
         """Space: start when ready or pausing, stop while running."""
@@ -87,116 +113,95 @@ class TapProgram:
         return self.begin(change_s)
 
     def stop(self, change_s: float) -> Step:
-        if self.state != "running" or self.current is None:
-            return Step()
-        stopped = self.current.stopped(change_s)
-        if stopped is self.current:  # already gliding home: the set ends by itself
-            return Step()
-        self.current = stopped
-        self.state = "stopping"
-        return Step(publish=self._window())
+        if self.state != "running" or not self.session.stop(change_s):
+            return Step()  # not running, or already gliding home: the set ends by itself
+        return Step(publish=self.session.timelines())
 
     def change_speed(self, change_s: float, delta_hz: float) -> Step:
-        """Up/Down: phase-continuous while running; otherwise the speed of the next set."""
-        speed = clamp_speed(round(self.speed_hz + delta_hz, 2), self.profile.motion.max_speed_hz)
-        speed = max(speed, MIN_SPEED_HZ)
-        if speed == self.speed_hz:
+        """Up/Down: phase-continuous while running; while pausing, the speed of the next set."""
+        before = self.session.speed_hz
+        if self.session.change_speed(change_s, delta_hz) == before:
             return Step()
-        self.speed_hz = speed
-        if self.state == "running" and self.current is not None:
-            self.current = self.current.with_speed(change_s, speed)
-            return Step(publish=self._window())
-        if self.state == "pause" and self.upcoming is not None:
-            self.upcoming = self._plan(self.upcoming.start_s)
-            return Step(publish=self._window())
+        if self.phase in ("set", "pause"):
+            return Step(publish=self.session.timelines())
         return Step()
 
     def tick(self, heard_s: float, change_s: float) -> Step:
-        """Time passed: give the cue, end sets, end pauses, start the next set."""
-        if self.state == "running" and self.current is not None:
-            current = self.current
-            if not self._cue_given and change_s >= current.rest_s - CUE_LEAD_S:
+        """Time passed: give the cue, end sets, end pauses."""
+        current = self.session.current
+        if self.phase == "set" and current is not None:
+            if current.stop is None and not self._cue_given \
+                    and change_s >= current.rest_s - CUE_LEAD_S:
                 self._cue_given = True
                 cue = Step(cue_at_s=max(current.rest_s, change_s))
                 return self._merge(cue, self.tick(heard_s, change_s))
-            if heard_s >= current.rest_s:
-                return self._finish(f"set {self.set_number} done: "
-                                    f"{current.total_passes()} passes")
-        if self.state == "stopping" and self.current is not None:
-            if heard_s >= self.current.rest_s:
-                done = self.current.passes_done(heard_s)
-                return self._finish(f"set {self.set_number} stopped after {done} passes",
-                                    guided=False)
-        if self.state == "pause" and self.upcoming is not None:
-            if heard_s >= self.upcoming.start_s:
-                return self._start_upcoming()
+            ended = self.session.tick(heard_s)
+            if ended is not None and ended.stopped_by_hand:
+                return self._finish(f"set {ended.set_number} stopped after "
+                                    f"{ended.passes_done} passes", guided=False)
+            if ended is not None:
+                return self._finish(f"set {ended.set_number} done: {ended.total_passes} passes")
+        if self.phase == "pause" and current is not None and heard_s >= current.start_s:
+            return self._started()
         return Step()
 
     def finished(self, heard_s: float) -> bool:
-        return self.state == "done" and self.ends_at_s is not None and heard_s >= self.ends_at_s
+        return self.phase == "done" and self.ends_at_s is not None and heard_s >= self.ends_at_s
 
     # -- reading ----------------------------------------------------------------------------
 
     def status(self, heard_s: float) -> str:
         """The live status line."""
         speed = f"{self.speed_hz:.2f} Hz = {120 * self.speed_hz:.0f} passes/min"
-        if self.state == "running" and self.current is not None:
-            current = self.current
+        current = self.session.current
+        state = self.state
+        if state == "running" and current is not None:
             passes = current.passes_done(heard_s)
             left = _clock_text(current.rest_s - heard_s)
             return (f"set {self.set_number}/{self.sets} | pass {passes}/"
                     f"{current.total_passes()} | {left} left | {speed} | {KEYS_HELP}")
-        if self.state == "stopping":
+        if state == "stopping":
             return f"set {self.set_number}/{self.sets} stopping | {speed}"
-        if self.state == "pause" and self.upcoming is not None:
-            left = _clock_text(self.upcoming.start_s - heard_s)
-            return (f"pause | set {self.set_number + 1}/{self.sets} in {left} | {speed} | "
+        if state == "pause" and current is not None:
+            left = _clock_text(current.start_s - heard_s)
+            return (f"pause | set {self.set_number}/{self.sets} in {left} | {speed} | "
                     "Space start now, Up/Down speed, q quit")
-        if self.state == "done":
+        if state == "done":
             return ""  # the last cue rings out; "done" was already said
         return (f"ready | Space starts set {self.set_number + 1}/{self.sets} | {speed} | "
                 f"L left/right check, {KEYS_HELP}")
 
     # -- inside -----------------------------------------------------------------------------
 
-    def _plan(self, start_s: float) -> SetTimeline:
-        """The next set at `start_s`, placed by the same rule as `bls export-audio`."""
-        motion = replace(self.profile.motion, speed_hz=self.speed_hz)
-        remaining = self.sets - self.set_number
-        return plan_sets(replace(self.profile, motion=motion), remaining, self.pause_s,
-                         start_s=start_s)[0]
-
-    def _window(self) -> tuple[SetTimeline, ...]:
-        """The sets the output renders: the previous one may still ring out."""
-        return tuple(t for t in (self.previous, self.current, self.upcoming) if t is not None)
-
-    def _start_upcoming(self) -> Step:
-        assert self.upcoming is not None
-        self.previous, self.current, self.upcoming = self.current, self.upcoming, None
-        self.set_number += 1
-        self.state = "running"
+    def _started(self) -> Step:
+        current = self.session.current
+        assert current is not None
+        self.phase = "set"
         self._cue_given = False
-        speed = self.current.speed_hz
+        speed = current.speed_hz
         message = (f"set {self.set_number}/{self.sets}: {self.profile.length.describe()} at "
                    f"{speed:g} Hz ({120 * speed:g} passes/min)")
-        return Step((message,), publish=self._window())
+        return Step((message,), publish=self.session.timelines())
 
     def _finish(self, message: str, *, guided: bool = True) -> Step:
-        assert self.current is not None
+        current = self.session.current
+        assert current is not None
         messages = [message]
         if self.set_number >= self.sets:
-            self.state = "done"
-            self.ends_at_s = self.current.rest_s + (CUE_S if guided else 0.0)
+            self.phase = "done"
+            self.ends_at_s = current.rest_s + (CUE_S if guided else 0.0)
             messages.append(f"done: {self.set_number} of {self.sets} sets")
             return Step(tuple(messages))
         if not guided:  # stopped by hand: wait for Space
-            self.state = "ready"
+            self.phase = "ready"
             return Step(tuple(messages))
-        self.state = "pause"
-        self.upcoming = self._plan(self.current.rest_s + self.pause_s)
+        # The next set is placed now, by the same rule as `bls export-audio` (plan_sets):
+        # `pause_s` after this one is back at rest.
+        self.phase = "pause"
+        self.session.start(current.rest_s + self.pause_s)
         if self.pause_s > 0:
             messages.append(f"pause {self.pause_s:g} s")
-        return Step(tuple(messages), publish=self._window())
+        return Step(tuple(messages), publish=self.session.timelines())
 
     @staticmethod
     def _merge(first: Step, second: Step) -> Step:
@@ -248,12 +253,21 @@ def run_loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI, 
         if step.cue_at_s is not None:
             output.play(cue, step.cue_at_s, left=CUE_LEVEL, right=CUE_LEVEL)
 
+    check: tuple[LrStep, ...] = ()  # the left/right check under way, on the audio clock
+    check_said: str | None = None
     if autostart:
         apply(program.begin(output.change_time(clock.now())))
     while True:
         now = clock.now()
         heard_s = output.heard_time(now)
         apply(program.tick(heard_s, output.change_time(now)))
+        if check:
+            word = word_at(check, heard_s)
+            if word != check_said and word != "":
+                ui.message(f"left/right check: {word}" if word else "left/right check: done")
+                check_said = word
+            if word is None:
+                check, check_said = (), None
         if program.finished(heard_s):
             if output.underruns:
                 ui.message(f"note: the sound broke up {output.underruns} time(s); close busy "
@@ -270,12 +284,12 @@ def run_loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI, 
                 ui.message(f"stopped during set {max(program.set_number, 1)}/{program.sets}"
                            if program.state in ("running", "stopping") else "quit")
                 return EXIT_OK
-            if key == "check" and program.state == "ready":
+            if key == "check" and program.state == "ready" and not check:
                 # Before the first set: left ear, then right, so swapped headphones show.
-                run_lr_check(output, lambda word: ui.message(
-                    f"left/right check: {word}" if word else "left/right check: done"), clock,
-                    sleep=ui.wait)
-            elif key == "toggle":
+                if output.channels < 2:
+                    ui.message(MONO_WARNING)
+                check = schedule_lr_check(output, change_s + LR_LEAD_S)
+            elif key == "toggle" and not check:
                 apply(program.toggle(change_s))
             elif key in ("up", "down"):
                 delta = SPEED_STEP_HZ if key == "up" else -SPEED_STEP_HZ
@@ -315,28 +329,28 @@ def parse_keys(data: bytes) -> list[str]:
 class TerminalUI:
     """A live status line redrawn in place, messages above it, keys read in cbreak mode."""
 
-    def __init__(self, fd: int, stream: object = None) -> None:
+    def __init__(self, fd: int, stream: TextIO | None = None) -> None:
         self._fd = fd
-        self._out = stream or sys.stdout
+        self._out: TextIO = stream or sys.stdout
         self._shown = ""
 
     def _columns(self) -> int:
         try:
-            columns = os.get_terminal_size(self._out.fileno()).columns  # type: ignore[attr-defined]
+            columns = os.get_terminal_size(self._out.fileno()).columns
         except (OSError, AttributeError, ValueError):
             columns = 0
         return columns or 80  # a terminal that reports no size (0) is treated as 80 wide
 
     def message(self, text: str) -> None:
-        self._out.write(f"\r\x1b[2K{text}\n")  # type: ignore[attr-defined]
+        self._out.write(f"\r\x1b[2K{text}\n")
         self._shown = ""
-        self._out.flush()  # type: ignore[attr-defined]
+        self._out.flush()
 
     def status(self, text: str) -> None:
         text = text[: max(10, self._columns() - 1)]
         if text != self._shown:
-            self._out.write(f"\r\x1b[2K{text}")  # type: ignore[attr-defined]
-            self._out.flush()  # type: ignore[attr-defined]
+            self._out.write(f"\r\x1b[2K{text}")
+            self._out.flush()
             self._shown = text
 
     def wait(self, seconds: float) -> Sequence[str]:
@@ -346,8 +360,8 @@ class TerminalUI:
         return parse_keys(os.read(self._fd, 64))
 
     def clear(self) -> None:
-        self._out.write("\r\x1b[2K")  # type: ignore[attr-defined]
-        self._out.flush()  # type: ignore[attr-defined]
+        self._out.write("\r\x1b[2K")
+        self._out.flush()
 
 
 @contextmanager
@@ -374,14 +388,14 @@ def no_sound_message(output: AudioOutput) -> str:
             "(install libportaudio2 / check PulseAudio)")
 
 
-def tap_command(args: argparse.Namespace, profile: Profile, *,
+def tap_command(options: TapOptions, profile: Profile, *,
                 clock: Clock | None = None) -> int:
     clock = clock or Clock()
     output = open_output(profile.audio, clock=clock, latency_s=LATENCY_S)
     if output.backend == "none":
         sys.stderr.write(no_sound_message(output) + "\n")
         return EXIT_FAILURE
-    program = TapProgram(profile, args.sets, args.pause)
+    program = TapProgram(profile, options.sets, options.pause_s)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     print(f"sound: {output.backend}, {1000 * output.latency_s:.0f} ms output latency",
           flush=True)
@@ -393,8 +407,8 @@ def tap_command(args: argparse.Namespace, profile: Profile, *,
         fd = sys.stdin.fileno()
         with cbreak(fd):
             terminal = TerminalUI(fd)
-            pause = f", {args.pause:g} s pause" if args.sets > 1 else ""
-            terminal.message(f"{profile.name}: {args.sets} set(s) of "
+            pause = f", {options.pause_s:g} s pause" if options.sets > 1 else ""
+            terminal.message(f"{profile.name}: {options.sets} set(s) of "
                              f"{profile.length.describe()}{pause}. Press L to check "
                              "left/right in your headphones, Space to start.")
             code = run_loop(program, output, clock, terminal, autostart=False)

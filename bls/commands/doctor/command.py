@@ -8,7 +8,6 @@ self-test that ran failed.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
 from collections.abc import Callable
@@ -16,8 +15,9 @@ from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from bls.clock import Clock
-from bls.doctor import report
-from bls.doctor.facts import AudioFacts, AudioTest, DisplayFacts, Findings, FrameTest
+from bls.commands.doctor import report
+from bls.commands.doctor.facts import AudioFacts, AudioTest, DisplayFacts, Findings, FrameTest
+from bls.options import DoctorOptions
 
 FRAME_TEST_S = 3.0
 AUDIO_TEST_S = 2.0
@@ -30,25 +30,25 @@ def _pygame() -> Any:
 
 
 def _probe_display() -> DisplayFacts:
-    from bls.doctor.display_probe import probe_display
+    from bls.commands.doctor.display_probe import probe_display
 
     return probe_display(_pygame())
 
 
 def _frame_test(facts: DisplayFacts, clock: Clock) -> tuple[FrameTest, bool | None]:
-    from bls.doctor.display_probe import frame_self_test
+    from bls.commands.doctor.display_probe import frame_self_test
 
     return frame_self_test(_pygame(), facts, clock, FRAME_TEST_S)
 
 
 def _probe_audio() -> AudioFacts:
-    from bls.doctor.audio_probe import probe_audio
+    from bls.commands.doctor.audio_probe import probe_audio
 
     return probe_audio()
 
 
 def _audio_test(facts: AudioFacts, clock: Clock) -> AudioTest | None:
-    from bls.doctor.audio_probe import audio_self_test
+    from bls.commands.doctor.audio_probe import audio_self_test
 
     return audio_self_test(facts, clock, AUDIO_TEST_S)
 
@@ -68,7 +68,7 @@ def _guarded(what: str, call: Callable[[], Any], on_error: Callable[[str], Any])
         return on_error(f"{what} failed: {type(error).__name__}: {error}")
 
 
-def doctor_command(args: argparse.Namespace, *, probes: Probes | None = None,
+def doctor_command(options: DoctorOptions, *, probes: Probes | None = None,
                    clock: Clock | None = None, out: TextIO | None = None) -> int:
     probes = probes or Probes()
     clock = clock or Clock()
@@ -79,17 +79,16 @@ def doctor_command(args: argparse.Namespace, *, probes: Probes | None = None,
         stream.flush()
 
     try:
-        return _doctor(args, probes, clock, show)
+        return _doctor(options, probes, clock, show)
     except BrokenPipeError:  # `bls doctor | head`: the reader left; stop quietly
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return report.EXIT_OK
 
 
-def _doctor(args: argparse.Namespace, probes: Probes, clock: Clock,
+def _doctor(options: DoctorOptions, probes: Probes, clock: Clock,
             show: Callable[[str], None]) -> int:
-
-    if getattr(args, "lr", False):
+    if options.lr:
         return lr_check(clock, show)
 
     display = _guarded("the display check", probes.display,
@@ -136,9 +135,9 @@ def lr_check(clock: Clock, show: Callable[[str], None]) -> int:
     Exit 1 when there is no sound to check with (the check says why in one line)."""
     from bls.audio import open_output
     from bls.audio.lr_check import run_lr_check
-    from bls.doctor.audio_probe import _default_audio_settings
+    from bls.commands.doctor.audio_probe import _default_audio_settings
 
-    output = open_output(_default_audio_settings(), clock=clock)  # type: ignore[arg-type]
+    output = open_output(_default_audio_settings(), clock=clock)
     silent = output.backend == "none"
     try:
         if not silent:

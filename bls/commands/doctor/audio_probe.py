@@ -12,8 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from types import ModuleType
 from typing import Any
 
+from bls.audio.output import Output
 from bls.clock import Clock
-from bls.doctor.facts import AudioFacts, AudioTest, OutputDevice
+from bls.commands.doctor.facts import AudioFacts, AudioTest, OutputDevice
+from bls.core.profile import Audio
 
 TEST_RATE_HZ = 48_000
 TEST_BLOCK_FRAMES = 256
@@ -81,6 +83,7 @@ def probe_sdl(pygame: ModuleType, portaudio_problem: str) -> AudioFacts:
     """Facts from SDL's audio, which bls uses when PortAudio cannot play."""
     version = ".".join(str(part) for part in pygame.get_sdl_version())
     try:
+        # pygame-ce ships no type stubs for its SDL2 audio module.
         from pygame import _sdl2  # type: ignore[attr-defined]
         from pygame._sdl2 import audio as sdl_audio  # type: ignore[import-not-found]
 
@@ -153,7 +156,7 @@ def audio_self_test(facts: AudioFacts, clock: Clock, seconds: float = 2.0,
     return _open_output_test(open_output, clock, seconds)
 
 
-def _default_audio_settings() -> object:
+def _default_audio_settings() -> Audio:
     from bls.profiles import DEFAULT_PROFILE, Library
 
     return Library.discover().load(DEFAULT_PROFILE).audio
@@ -183,9 +186,9 @@ def _open_output_test(open_output: Callable[..., Any], clock: Clock,
         _close(output)
 
 
-def _close(output: object) -> None:
+def _close(output: Output) -> None:
     try:
-        output.close()  # type: ignore[attr-defined]
+        output.close()
     except Exception:
         pass  # the test result is already known; a failing close adds nothing the user can fix
 

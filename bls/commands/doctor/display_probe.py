@@ -10,12 +10,11 @@ import contextlib
 import itertools
 import os
 import statistics
-import time
 from collections.abc import Iterator, Sequence
 from types import ModuleType
 
 from bls.clock import Clock
-from bls.doctor.facts import HEADLESS_DRIVERS, DisplayFacts, FrameTest, Screen
+from bls.commands.doctor.facts import HEADLESS_DRIVERS, DisplayFacts, FrameTest, Screen
 
 FALLBACK_REFRESH_HZ = 60
 TEST_WINDOW_MAX = (1920, 1080)  # the test window: the desktop size, at most this
@@ -94,9 +93,9 @@ def frame_self_test(pygame: ModuleType, facts: DisplayFacts, clock: Clock,
     when the flips turn out not to wait for the display. Returns the result and whether vsync
     really paced the flips."""
     from bls.core.timeline import SetTimeline
-    from bls.display.frames import FrameTimer
-    from bls.display.picture import make_picture
-    from bls.display.window import TextureWindow, open_live_window
+    from bls.display.pacer import FramePacer
+    from bls.display.picture import Picture, make_picture
+    from bls.display.window import TextureWindow, Window, open_live_window
     from bls.profiles import DEFAULT_PROFILE, Library
 
     profile = Library.discover().load(DEFAULT_PROFILE)
@@ -105,47 +104,32 @@ def frame_self_test(pygame: ModuleType, facts: DisplayFacts, clock: Clock,
     size = (min(screen.width, TEST_WINDOW_MAX[0]), min(screen.height, TEST_WINDOW_MAX[1]))
     period_s = 1.0 / (screen.refresh_hz or FALLBACK_REFRESH_HZ)
 
-    def picture_for(window: object) -> object:
-        return make_picture(window, profile.target, profile.motion.amplitude,  # type: ignore[arg-type]
-                            "top-left")
+    def picture_for(window: Window | TextureWindow) -> Picture:
+        return make_picture(window, profile.target, profile.motion.amplitude, "top-left")
 
+    paced = False
     try:
-        # The window and presenting path `bls run` uses: SDL's renderer with vsync where there
-        # is one, and the plain window, timed by the clock, when vsync makes frames late.
-        window = open_live_window(size_px=size)
-        pygame.display.set_caption("bls doctor: frame test")
+        # The window, presenting path and pacer `bls run` uses: SDL's renderer with vsync where
+        # there is one, and the plain window, timed by the clock, when vsync makes frames late.
+        window = open_live_window(size_px=size, title="bls doctor: frame test")
         period_s = window.period_s
-        timer = FrameTimer(period_s)
-        paced = not window.vsync
+        pacer = FramePacer(clock, period_s, vsync=window.vsync)
         picture = picture_for(window)
         shown: list[float] = []
         start = clock.now()
         while clock.now() - start < seconds:
             pygame.event.pump()
-            work_start = clock.now()
-            flip_at = timer.next_flip(work_start)
-            picture.draw(timeline.position(flip_at - start), (), (), (),  # type: ignore[attr-defined]
-                         full=not shown)
-            cost = clock.now() - work_start
-            if paced:  # no vsync to wait on: update so that it completes at the predicted flip
-                wait = flip_at - timer.present_estimate_s() - clock.now()
-                if wait > 0:
-                    time.sleep(wait)
-            present_start = clock.now()
-            picture.present()  # type: ignore[attr-defined]
-            flip_s = clock.now()
-            timer.flipped(flip_s, cost, flip_s - present_start)
-            shown.append(flip_s)
-            if not paced and (timer.vsync_paces() is False or timer.presents_too_slow()):
-                paced = True  # as bls run: leave vsync behind
-                if isinstance(window, TextureWindow):
-                    window.close()
-                else:
-                    pygame.display.quit()
-                window = open_live_window(size_px=size, vsync=False)
+            flip_at = pacer.next_flip()
+            picture.draw(timeline.position(flip_at - start), (), (), (), full=not shown)
+            shown.append(pacer.show(picture))
+            if pacer.vsync_fallback() is not None:  # as bls run: leave vsync behind
+                window.close()
+                window = open_live_window(size_px=size, vsync=False,
+                                          title="bls doctor: frame test")
+                pacer.restart(window.period_s, vsync=False)
                 picture = picture_for(window)
-                timer.resync()
                 shown.clear()
+        paced = pacer.paced
     except Exception as error:  # a window that cannot open is the finding, not a crash
         return FrameTest(seconds, period_s, 0, 0, 0.0, 0.0, "", problem=str(error)), None
     finally:

@@ -1,7 +1,7 @@
 """Share mode, the pure part: the speed cap, the trail, and the control window's buttons.
 
 No pygame, no clock: rectangles are plain tuples and times are arguments, so tests drive all of it
-by hand. The shell (`bls.share.windows`, `bls.share.loop`) draws what these functions describe.
+by hand. The shell (`bls.commands.share.windows`) draws what these functions describe.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Pure: no I/O. Each problem is one line; each piece of advice names a thing the u
 
 from __future__ import annotations
 
-from bls.doctor.facts import AudioFacts, AudioTest, DisplayFacts, Findings, FrameTest
+from bls.commands.doctor.facts import AudioFacts, AudioTest, DisplayFacts, Findings, FrameTest
 
 HIGH_LATENCY_S = 0.1  # above this the picture visibly leads the sound without calibration
 LOW_REFRESH_HZ = 50
@@ -129,21 +129,6 @@ def advice(findings: Findings) -> list[str]:
             tips.append(f"the output adds {_ms(sound.latency_s)} of latency: run `bls calibrate` "
                         "so sound and picture line up")
     return tips
-
-
-def report_lines(findings: Findings) -> list[str]:
-    lines = [*display_lines(findings.display), *audio_lines(findings.audio)]
-    if findings.frame_test is not None:
-        lines.append(frame_test_line(findings.frame_test))
-    if findings.audio_test is not None:
-        lines.append(audio_test_line(findings.audio_test))
-    tips = advice(findings)
-    if tips:
-        lines.append("to fix:")
-        lines.extend(f"  - {tip}" for tip in tips)
-    else:
-        lines.append("all good: bls has a display, stereo sound and steady timing")
-    return lines
 
 
 def exit_code(findings: Findings) -> int:

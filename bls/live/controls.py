@@ -4,7 +4,7 @@ Rules: `action_for` maps one pygame event to an `Action` (or None) and nothing e
 applies actions at the audio's change time (`output.change_time(now)`), so a start, stop or speed
 change lands on the same sample for sound and picture, then publishes the new timelines.
 Esc and Q quit at once whatever the state. L schedules the left/right check on the audio clock
-(the app shows its words frame by frame, so the picture never stalls).
+(the live loop shows its words frame by frame, so the picture never stalls).
 """
 
 from __future__ import annotations
@@ -12,17 +12,15 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
 
 import pygame
 
-from bls.audio.lr_check import LEAD_S, MONO_WARNING, NO_SOUND, LrStep, beep_wave, lr_check_plan
+from bls.audio.lr_check import LEAD_S, MONO_WARNING, NO_SOUND, LrStep, schedule_lr_check, word_at
+from bls.audio.output import Output
 from bls.core.profile import Profile, ProfileError
-from bls.core.session import Session, State
-from bls.core.timeline import SetTimeline
+from bls.core.session import SPEED_STEP_HZ, Session, State
 from bls.sounds import SoundFileError, voice_for
 
-SPEED_STEP_HZ = 0.1
 VOLUME_STEP = 0.1
 
 
@@ -112,23 +110,9 @@ def action_for(event: pygame.event.Event) -> Action | None:
     return None
 
 
-class Output(Protocol):
-    """What the controller needs from the live audio output (bls.audio.AudioOutput)."""
-
-    sample_rate: int
-
-    def publish(self, timelines: tuple[SetTimeline, ...]) -> None: ...
-    def change_time(self, wall_s: float) -> float: ...
-    def set_voice(self, voice: object) -> None: ...
-    def set_volume(self, share: float) -> None: ...
-    def set_muted(self, muted: bool) -> None: ...
-    def play(self, wave: object, at_s: float, *, left: float = 1.0,
-             right: float = 1.0) -> None: ...
-
-
 @dataclass
 class View:
-    """What the picture shows besides the target; the app reads and clears `changed`."""
+    """What the therapist chose to see and hear besides the target."""
 
     hud: bool = True
     help: bool = False
@@ -137,14 +121,10 @@ class View:
     volume: float = 1.0  # share of the profile's volume, 0..1
     message: str = ""  # one short line for the HUD (e.g. why a key did nothing)
     lr_check: tuple[LrStep, ...] = ()  # the left/right check under way, on the audio clock
-    changed: bool = True
 
     def lr_word(self, t: float) -> str | None:
         """The check's word at picture time t ("" before its first beep), None when none runs."""
-        if not self.lr_check or t >= self.lr_check[-1].at_s:
-            return None
-        shown = [step.label for step in self.lr_check if step.at_s <= t]
-        return shown[-1] if shown else ""
+        return word_at(self.lr_check, t)
 
 
 @dataclass
@@ -155,7 +135,9 @@ class Controller:
     output: Output
     now: Callable[[], float]  # wall-clock seconds (the app's Clock.now)
     profiles: Sequence[Callable[[], Profile]] = ()  # loaders for keys 1-9, in list order
-    on_profile: Callable[[Profile], None] | None = None  # the app rebuilds the renderer
+    on_profile: Callable[[Profile], None] | None = None  # the layout rebuilds its picture
+    on_publish: Callable[[], None] | None = None  # after the output got new timelines
+    cap_note: str = ""  # why the speed stops where it does, beyond the profile (share mode)
     view: View = field(default_factory=View)
     quit: bool = False
 
@@ -178,7 +160,10 @@ class Controller:
         elif action.kind is Kind.LR_CHECK:
             self._lr_check(t)
         elif action.kind is Kind.SPEED:
+            before = session.speed_hz
             session.change_speed(t, action.amount)
+            if action.amount > 0 and session.speed_hz == before:
+                view.message = f"{before:g} Hz is the most this profile allows{self.cap_note}"
             self._publish()
         elif action.kind is Kind.PROFILE:
             self._switch_profile(int(action.amount), t)
@@ -194,7 +179,6 @@ class Controller:
         elif action.kind is Kind.VOLUME:
             view.volume = round(min(1.0, max(0.0, view.volume + action.amount)), 2)
             self.output.set_volume(view.volume)
-        view.changed = True
 
     def _switch_profile(self, index: int, t: float) -> None:
         if index >= len(self.profiles):
@@ -220,18 +204,14 @@ class Controller:
         view = self.view
         if self.session.state(t) is not State.IDLE:
             view.message = "stop the set to check left/right"
-        elif getattr(self.output, "backend", "none") == "none":
+        elif self.output.backend == "none":
             view.message = NO_SOUND
         elif view.lr_word(t) is None:
-            plan = lr_check_plan(t + LEAD_S)
-            wave = beep_wave(self.output.sample_rate)
-            for step in plan:
-                for beep_s in step.beep_times_s:
-                    left = 1.0 if step.side == "left" else 0.0
-                    self.output.play(wave, beep_s, left=left, right=1.0 - left)
-            view.lr_check = plan
-            if getattr(self.output, "channels", 2) < 2:
+            view.lr_check = schedule_lr_check(self.output, t + LEAD_S)
+            if self.output.channels < 2:
                 view.message = MONO_WARNING
 
     def _publish(self) -> None:
         self.output.publish(self.session.timelines())
+        if self.on_publish is not None:
+            self.on_publish()

@@ -6,6 +6,6 @@
 
 from __future__ import annotations
 
-from bls.doctor.command import doctor_command
+from bls.commands.doctor.command import doctor_command
 
 __all__ = ["doctor_command"]

@@ -1,0 +1,125 @@
+"""`bls run`: the live session. Picks a layout, opens the sound, and runs the one live loop.
+
+Layouts: the office window (this module: full screen or a window, the HUD and the keys drawn on
+the picture) and share mode (`bls.commands.share`: a client view to share and a control window).
+With vsync, SDL's renderer composes each frame from textures uploaded once; without it (or when
+its presents make frames late), the plain window updates only the target's old and new areas.
+No sound device: picture only, said once.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import pygame
+
+from bls.audio import open_output
+from bls.clock import Clock
+from bls.core.profile import Profile
+from bls.core.session import Session
+from bls.display.window import DisplayError, TextureWindow, Window, open_live_window
+from bls.live.client_view import ClientView
+from bls.live.controls import Action, View
+from bls.live.engine import Frame, Layout, LiveLoop
+from bls.live.words import say
+from bls.options import RunOptions
+from bls.profiles import Library
+from bls.settings import session_offset_s
+
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+WINDOWED_SIZE_PX = (1280, 720)  # F from full screen when no --window was given
+
+
+def run_command(options: RunOptions, profile: Profile) -> int:
+    """Open the sound and the layout's windows, run sets until Esc; the exit code."""
+    offset_s = session_offset_s(lambda line: sys.stderr.write(line + "\n"))
+    clock = Clock()
+    output = open_output(profile.audio, enabled=not options.no_audio, clock=clock)
+    layout: Layout | None = None
+    try:
+        try:
+            layout = _open_layout(options, profile)
+            profile = layout.adapt(profile)
+        except DisplayError as error:
+            sys.stderr.write(f"bls: {error}\n")
+            return EXIT_USAGE
+        except pygame.error as error:
+            sys.stderr.write(f"bls: cannot open a window: {error}\n")
+            return EXIT_FAILURE
+        output.start()
+        if output.problem:
+            say(output.problem)
+        library = Library.discover()
+        loop = LiveLoop(Session(profile), layout, output, clock, offset_s=offset_s,
+                        profiles=[(lambda name=name: library.load(name))
+                                  for name in library.names()[:9]],
+                        autostart=options.autostart, exit_after_set=options.exit_after_set)
+        return loop.run()
+    finally:
+        output.close()
+        if layout is not None:
+            layout.close()
+        pygame.quit()
+
+
+def _open_layout(options: RunOptions, profile: Profile) -> Layout:
+    if options.share:
+        from bls.commands.share import ShareLayout
+
+        return ShareLayout.open(options, profile)
+    return OfficeLayout.open(options, profile)
+
+
+class OfficeLayout:
+    """One window, full screen or not: the target, with the HUD and the keys on the picture."""
+
+    def __init__(self, window: Window | TextureWindow, profile: Profile,
+                 windowed_size_px: tuple[int, int]) -> None:
+        self.client = ClientView(window, profile)
+        self._windowed_size_px = windowed_size_px
+
+    @classmethod
+    def open(cls, options: RunOptions, profile: Profile) -> OfficeLayout:
+        window = open_live_window(size_px=options.window, display_index=options.display)
+        return cls(window, profile, options.window or WINDOWED_SIZE_PX)
+
+    def describe(self) -> str:
+        window = self.client.window
+        where = (f"full screen on display {window.display_index}" if window.fullscreen
+                 else "window")
+        width, height = window.size_px
+        return f"{where} {width}x{height} at {window.refresh_hz:.0f} Hz"
+
+    def adapt(self, profile: Profile) -> Profile:
+        return profile
+
+    def handle(self, event: pygame.event.Event, view: View, busy: bool) -> Action | bool | None:
+        self.client.handle(event)
+        return None
+
+    def draw(self, frame: Frame, view: View) -> bool:
+        help_lines = frame.help
+        if frame.lr_word is not None:  # the check's words where the client can see them
+            help_lines = (f"left/right check: {frame.lr_word or 'listen'}",)
+        return self.client.draw(frame.position, frame.trail, frame.hud if view.hud else (),
+                              help_lines)
+
+    def after_frame(self, frame: Frame, view: View) -> None:
+        pass
+
+    def use_profile(self, profile: Profile) -> None:
+        self.client.use_profile(profile)
+
+    def reopen(self, *, vsync: bool, toggle_fullscreen: bool = False) -> None:
+        """A new window rather than a changed one: without a window manager (or with a strict
+        one) a resized window keeps its old place and would not cover the screen."""
+        old = self.client.window
+        fullscreen = old.fullscreen != toggle_fullscreen
+        size = None if fullscreen else (self._windowed_size_px if toggle_fullscreen
+                                        else old.size_px)
+        old.close()
+        self.client.use_window(open_live_window(size_px=size, display_index=old.display_index,
+                                              vsync=vsync))
+
+    def close(self) -> None:
+        pass  # pygame.quit() closes the window with everything else

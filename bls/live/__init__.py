@@ -1,0 +1,1 @@
+"""The one live session loop under every front-end: input, the Session, sound, the pacer."""
