@@ -26,7 +26,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other command-line tools
 SHARE_PROFILE = "share"
 MAX_SETS = 1000  # bls.commands.export.MAX_SETS; here too so that parsing needs no numpy
-SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "doctor", "calibrate")
+SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "log", "doctor", "calibrate")
 
 
 class UsageError(Exception):
@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--share", action="store_true",
                      help="telehealth: a client window to share and a separate control window")
     run.add_argument("--no-audio", action="store_true", help="picture only")
+    run.add_argument("--no-log", action="store_true", help="keep no session log")
     run.add_argument("--speed", type=_number, metavar="HZ", help="override the profile's speed")
     length = run.add_mutually_exclusive_group()
     length.add_argument("--passes", type=_positive_int, metavar="N", help="passes per set")
@@ -139,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     tap_length = tap.add_mutually_exclusive_group()
     tap_length.add_argument("--passes", type=_positive_int, metavar="N")
     tap_length.add_argument("--seconds", type=_number, metavar="S")
+    tap.add_argument("--no-log", action="store_true", help="keep no session log")
 
     export = commands.add_parser("export-audio", help="write sets of tones to a WAV file")
     export.add_argument("out", type=Path, metavar="OUT.wav")
@@ -159,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
     profiles.add_argument("action", nargs="?", default="list",
                           choices=("list", "show", "check", "keys"))
     profiles.add_argument("target", nargs="?", metavar="NAME|FILE")
+
+    from bls.commands.log import add_parser as add_log_parser
+
+    add_log_parser(commands)
 
     doctor = commands.add_parser("doctor", help="check displays, sound and timing")
     doctor.add_argument("--lr", action="store_true", help="left/right check in the headphones")
@@ -188,7 +194,7 @@ def run_options(args: argparse.Namespace) -> RunOptions:
     """`bls run`'s options as the run command reads them."""
     return RunOptions(window=args.window, display=args.display, no_audio=args.no_audio,
                       autostart=args.autostart, exit_after_set=args.exit_after_set,
-                      share=args.share)
+                      share=args.share, no_log=args.no_log)
 
 
 def cmd_profiles(args: argparse.Namespace) -> int:
@@ -305,7 +311,12 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "tap":
         from bls.commands.tap import tap_command
 
-        return tap_command(TapOptions(sets=args.sets, pause_s=args.pause), load_profile(args))
+        return tap_command(TapOptions(sets=args.sets, pause_s=args.pause,
+                                      no_log=args.no_log), load_profile(args))
+    if command == "log":
+        from bls.commands.log import log_command
+
+        return log_command(args)
     if command == "doctor":
         from bls.commands.doctor import doctor_command
 

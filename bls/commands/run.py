@@ -22,6 +22,8 @@ from bls.live.client_view import ClientView
 from bls.live.controls import Action, View
 from bls.live.engine import Frame, Layout, LiveLoop
 from bls.live.words import say
+from bls.log import open_log
+from bls.log.observer import LogObserver
 from bls.options import RunOptions
 from bls.profiles import Library
 from bls.settings import session_offset_s
@@ -35,7 +37,11 @@ def run_command(options: RunOptions, profile: Profile) -> int:
     offset_s = session_offset_s(lambda line: sys.stderr.write(line + "\n"))
     clock = Clock()
     output = open_output(profile.audio, enabled=not options.no_audio, clock=clock)
+    # The log first, so a layout that asks for ratings (the console) can be handed it.
+    log = open_log(frontend_name(options), enabled=not options.no_log)
     layout: Layout | None = None
+    recorder: LogObserver | None = None
+    session: Session | None = None
     try:
         try:
             layout = _open_layout(options, profile)
@@ -50,16 +56,32 @@ def run_command(options: RunOptions, profile: Profile) -> int:
         if output.problem:
             say(output.problem)
         library = Library.discover()
-        loop = LiveLoop(Session(profile), layout, output, clock, offset_s=offset_s,
+        say(log.take_problem() or log.describe())
+        recorder = LogObserver(log, say)
+        session = Session(profile)
+        loop = LiveLoop(session, layout, output, clock, offset_s=offset_s,
                         profiles=[(lambda name=name: library.load(name))
                                   for name in library.names()[:9]],
-                        autostart=options.autostart, exit_after_set=options.exit_after_set)
+                        autostart=options.autostart, exit_after_set=options.exit_after_set,
+                        observers=[recorder])
         return loop.run()
     finally:
+        if recorder is not None and session is not None:
+            recorder.quit(session, output.heard_time(clock.now()) - offset_s)
+        log.close()
         output.close()
         if layout is not None:
             layout.close()
         pygame.quit()
+
+
+def frontend_name(options: RunOptions) -> str:
+    """Which front-end ran the session, as the session log records it."""
+    if options.link:
+        return "link"
+    if options.client_display is not None:
+        return "client-display"
+    return "share" if options.share else "run"
 
 
 def _open_layout(options: RunOptions, profile: Profile) -> Layout:

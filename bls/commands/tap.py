@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, TextIO
 
 from bls.audio import AudioOutput, open_output
@@ -24,9 +24,11 @@ from bls.audio.lr_check import MONO_WARNING, LrStep, schedule_lr_check, word_at
 from bls.audio.output import PICTURE_ONLY
 from bls.clock import Clock
 from bls.core.profile import Profile
-from bls.core.session import SPEED_STEP_HZ, Session
+from bls.core.session import SPEED_STEP_HZ, Session, SetEnded
 from bls.core.synth import make_cue
 from bls.core.timeline import SetTimeline
+from bls.log import Log, NullLog, open_log
+from bls.log.observer import LogObserver
 from bls.options import TapOptions
 
 CUE_LEVEL = 0.5  # the end-of-set cue, as a share of the tones' level: soft
@@ -45,6 +47,8 @@ class Step:
     messages: tuple[str, ...] = ()
     publish: tuple[SetTimeline, ...] | None = None
     cue_at_s: float | None = None
+    ended: SetEnded | None = None  # a set came back to rest (for the session log)
+    ended_timeline: SetTimeline | None = None  # ...and this was its timeline
 
 
 def _clock_text(seconds: float) -> str:
@@ -137,10 +141,13 @@ class TapProgram:
                 return self._merge(cue, self.tick(heard_s, change_s))
             ended = self.session.tick(heard_s)
             if ended is not None and ended.stopped_by_hand:
-                return self._finish(f"set {ended.set_number} stopped after "
-                                    f"{ended.passes_done} passes", guided=False)
+                return replace(self._finish(f"set {ended.set_number} stopped after "
+                                            f"{ended.passes_done} passes", guided=False),
+                               ended=ended, ended_timeline=current)
             if ended is not None:
-                return self._finish(f"set {ended.set_number} done: {ended.total_passes} passes")
+                return replace(self._finish(f"set {ended.set_number} done: "
+                                            f"{ended.total_passes} passes"),
+                               ended=ended, ended_timeline=current)
         if self.phase == "pause" and current is not None and heard_s >= current.start_s:
             return self._started()
         return Step()
@@ -207,7 +214,9 @@ class TapProgram:
     def _merge(first: Step, second: Step) -> Step:
         return Step(first.messages + second.messages,
                     second.publish if second.publish is not None else first.publish,
-                    first.cue_at_s if first.cue_at_s is not None else second.cue_at_s)
+                    first.cue_at_s if first.cue_at_s is not None else second.cue_at_s,
+                    first.ended or second.ended,
+                    first.ended_timeline or second.ended_timeline)
 
 
 # -- the loop -----------------------------------------------------------------------------------
@@ -241,11 +250,14 @@ class PlainUI:
 
 
 def run_loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI, *,
-             autostart: bool) -> int:
+             autostart: bool, log: Log | None = None) -> int:
     """Run until the program is done or the user quits. Returns the exit code."""
     cue = make_cue(output.sample_rate)
+    recorder = LogObserver(log or NullLog(), ui.message)
 
     def apply(step: Step) -> None:
+        if step.ended is not None:  # on disk before "set N done" is said
+            recorder.record(step.ended, step.ended_timeline, program.profile.name)
         for text in step.messages:
             ui.message(text)
         if step.publish is not None:
@@ -253,6 +265,14 @@ def run_loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI, 
         if step.cue_at_s is not None:
             output.play(cue, step.cue_at_s, left=CUE_LEVEL, right=CUE_LEVEL)
 
+    try:
+        return _loop(program, output, clock, ui, apply, autostart=autostart)
+    finally:  # q, Ctrl-C or a lost device: a set under way is logged as stopped
+        recorder.quit(program.session, output.heard_time(clock.now()))
+
+
+def _loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI,
+          apply: Callable[[Step], None], *, autostart: bool) -> int:
     check: tuple[LrStep, ...] = ()  # the left/right check under way, on the audio clock
     check_said: str | None = None
     if autostart:
@@ -399,11 +419,14 @@ def tap_command(options: TapOptions, profile: Profile, *,
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     print(f"sound: {output.backend}, {1000 * output.latency_s:.0f} ms output latency",
           flush=True)
+    log = open_log("tap", enabled=not options.no_log)
+    print(log.take_problem() or log.describe(), flush=True)
     terminal: TerminalUI | None = None
     try:
         output.start()
         if not interactive:
-            return run_loop(program, output, clock, PlainUI(_print_now), autostart=True)
+            return run_loop(program, output, clock, PlainUI(_print_now), autostart=True,
+                            log=log)
         fd = sys.stdin.fileno()
         with cbreak(fd):
             terminal = TerminalUI(fd)
@@ -411,7 +434,7 @@ def tap_command(options: TapOptions, profile: Profile, *,
             terminal.message(f"{profile.name}: {options.sets} set(s) of "
                              f"{profile.length.describe()}{pause}. Press L to check "
                              "left/right in your headphones, Space to start.")
-            code = run_loop(program, output, clock, terminal, autostart=False)
+            code = run_loop(program, output, clock, terminal, autostart=False, log=log)
             terminal.clear()
             return code
     except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM or SIGHUP (bls.signals)
@@ -422,6 +445,7 @@ def tap_command(options: TapOptions, profile: Profile, *,
         sys.stderr.write(f"bls tap: {signals.describe(stop)}\n")
         return signals.exit_code(stop)
     finally:
+        log.close()
         output.close()
 
 

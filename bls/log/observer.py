@@ -1,0 +1,50 @@
+"""The session log as an observer of the live loop: each set that ends becomes one record.
+
+Rules: called by the loop right after `Session.tick` reported the end, so `session.current` is
+the set that ended, and once more as the program quits (`quit`), for a set still under way;
+never raises; a problem with the log is said once through `say`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bls.core.session import Session, SetEnded
+from bls.core.timeline import SetTimeline
+from bls.log.store import Log
+
+
+class LogObserver:
+    """Hears of the live session's changes and writes each ended set into `log`."""
+
+    def __init__(self, log: Log, say: Callable[[str], None]) -> None:
+        self.log = log
+        self._say = say
+        self._logged: set[int] = set()
+
+    def published(self, session: Session) -> None:
+        pass  # the log records sets as they end, not each change
+
+    def set_ended(self, ended: SetEnded, session: Session) -> None:
+        self.record(ended, session.current, session.profile.name)
+
+    def record(self, ended: SetEnded, timeline: SetTimeline | None, profile: str) -> None:
+        """Write the set that `ended` reports; `timeline` is that set's (None: nothing to do)."""
+        if timeline is None:
+            return
+        self._write(ended.set_number, timeline, profile, ended.rest_s)
+
+    def quit(self, session: Session, t: float) -> None:
+        """The program quits at `t` (the session clock): a set under way is logged as stopped
+        there (one gliding home after its last pass, as completed)."""
+        timeline = session.current
+        if timeline is None or session.set_number in self._logged or t < timeline.start_s:
+            return  # no set, logged already, or queued and never begun
+        self._write(session.set_number, timeline.stopped(t), session.profile.name, t)
+
+    def _write(self, set_number: int, timeline: SetTimeline, profile: str, now_s: float) -> None:
+        self._logged.add(set_number)
+        self.log.set_ended(set_number, timeline, profile, now_s)
+        problem = self.log.take_problem()
+        if problem is not None:
+            self._say(problem)
