@@ -105,17 +105,18 @@ def test_sigterm_to_a_live_session_exits_143_with_one_line(xserver: dict[str, st
     env = merged_env(xserver, {"BLS_CONFIG_HOME": str(tmp_path / "config"), "BLS_VSYNC": "0"})
     proc = subprocess.Popen(
         [sys.executable, "-m", "bls", "run", "--window", "480x270", "--no-audio"],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         assert proc.stdout is not None
         deadline = time.monotonic() + TIMEOUT_S
-        seen = ""
-        while "Space starts a set" not in seen:
+        seen = b""
+        while b"Space starts a set" not in seen:  # the window is up and bls waits for keys
             assert time.monotonic() < deadline and proc.poll() is None, seen
             if select.select([proc.stdout], [], [], 0.05)[0]:
-                seen += proc.stdout.readline()
+                seen += os.read(proc.stdout.fileno(), 4096)  # unbuffered: no line left behind
         os.kill(proc.pid, signal.SIGTERM)
-        _, err = proc.communicate(timeout=TIMEOUT_S)
+        _, err_bytes = proc.communicate(timeout=TIMEOUT_S)
+        err = err_bytes.decode()
     finally:
         if proc.poll() is None:
             proc.kill()
