@@ -70,6 +70,12 @@ def read_toml(path: Path | str, *, max_bytes: int = MAX_BYTES) -> dict[str, Any]
 
 def read_text(path: Path | str, *, max_bytes: int = MAX_BYTES) -> str:
     """A regular file's text as UTF-8 (an initial byte-order mark is allowed), or TomlFileError."""
+    return decode_utf8(path, read_bytes(path, max_bytes=max_bytes))
+
+
+def read_bytes(path: Path | str, *, max_bytes: int = MAX_BYTES) -> bytes:
+    """A regular file's bytes, at most `max_bytes` of them, or TomlFileError (missing, a link
+    that loops, not a regular file, too large, unreadable). The session log reads through it."""
     try:
         info = os.stat(path)  # follows links: a dangling link or a loop fails here
         _check_kind(path, info.st_mode)
@@ -89,7 +95,7 @@ def read_text(path: Path | str, *, max_bytes: int = MAX_BYTES) -> str:
     except OSError as error:
         raise TomlFileError(path, _os_reason(path, error)) from None
     _check_size(path, len(data), max_bytes)
-    return decode_utf8(path, data)
+    return data
 
 
 def decode_utf8(path: Path | str, data: bytes) -> str:
@@ -142,7 +148,7 @@ def _check_kind(path: Path | str, mode: int) -> None:
 def _check_size(path: Path | str, size: int, max_bytes: int) -> None:
     if size > max_bytes:
         raise TomlFileError(path, f"is larger than {max_bytes // 1024} KB; "
-                                  "a bls file is a few KB of text")
+                                  "bls's own files are far smaller")
 
 
 def _read_at_most(descriptor: int, limit: int) -> bytes:
