@@ -1,7 +1,9 @@
 """`bls run`: the live session. Picks a layout, opens the sound, and runs the one live loop.
 
 Layouts: the office window (this module: full screen or a window, the HUD and the keys drawn on
-the picture) and share mode (`bls.commands.share`: a client view to share and a control window).
+the picture, the settings panel on S) and the console (`bls.console.layout`: a client view that
+shows only the target, to share with --share or full screen on --client-display N, and the
+therapist's console window).
 With vsync, SDL's renderer composes each frame from textures uploaded once; without it (or when
 its presents make frames late), the plain window updates only the target's old and new areas.
 No sound device: picture only, said once.
@@ -71,7 +73,6 @@ def run_command(options: RunOptions, profile: Profile) -> int:
                                   for name in library.names()[:9]],
                         autostart=options.autostart, exit_after_set=options.exit_after_set,
                         observers=[recorder])
-        layout.connect(loop)
         return loop.run()
     finally:
         if recorder is not None and session is not None:

@@ -19,15 +19,15 @@ from typing import TYPE_CHECKING
 
 import pygame
 
-from bls.commands.share.layout import (
+from bls.console.apply import CONSOLE_IGNORED_KINDS, CommandApplier
+from bls.console.commands import ConsoleSnapshot, Rate
+from bls.console.console import NARROW_SIZE_PX, SIZE_PX, TITLE, Console
+from bls.console.sharing import (
     CLIENT_SIZE_PX,
     client_window_position,
     control_window_position,
     for_sharing,
 )
-from bls.console.apply import CONSOLE_IGNORED_KINDS, CommandApplier
-from bls.console.commands import ConsoleSnapshot, Rate
-from bls.console.console import NARROW_SIZE_PX, SIZE_PX, TITLE, Console
 from bls.core.profile import Profile
 from bls.core.session import State
 from bls.display.window import (

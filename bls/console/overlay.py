@@ -20,7 +20,6 @@ from bls.console.settings_panel import SettingsPanel
 from bls.core.profile import Profile
 
 KEY = pygame.K_s
-KEY_HELP_LINE = ("S", "settings panel between sets (S or Esc closes it)")
 SIZE_PX = (540, 600)
 MARGIN_PX = 20
 MAX_DRAW_HZ = 30.0
