@@ -1,7 +1,8 @@
 """The `bls` command: parses arguments and hands each subcommand to its module.
 
-Exit codes: 0 done, 1 runtime failure, 2 bad usage or bad profile. A user's mistake is one line
-on stderr, never a traceback. Subcommand modules are imported lazily so `bls profiles` and
+Exit codes: 0 done, 1 runtime failure, 2 bad usage or bad profile, 128 + N after signal N (130
+Ctrl-C, 143 SIGTERM, 129 SIGHUP: see `bls.signals`). A user's mistake is one line on stderr,
+never a traceback. Subcommand modules are imported lazily so `bls profiles` and
 `bls export-audio` start fast and work without a display.
 """
 
@@ -9,19 +10,22 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from bls import __version__
+from bls import __version__, signals
 from bls.core.profile import Profile, ProfileError, reference_rows, with_overrides
 from bls.options import CalibrateOptions, DoctorOptions, RunOptions, TapOptions
 from bls.profiles import DEFAULT_PROFILE, Library
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other command-line tools
 SHARE_PROFILE = "share"
+MAX_SETS = 1000  # bls.commands.export.MAX_SETS; here too so that parsing needs no numpy
 SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "log", "doctor", "calibrate")
 
 
@@ -42,6 +46,28 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be 1 or more")
+    return value
+
+
+def _count(highest: int) -> Callable[[str], int]:
+    """A whole number from 1 to `highest`, for --sets."""
+
+    def parse(text: str) -> int:
+        value = _positive_int(text)
+        if value > highest:
+            raise argparse.ArgumentTypeError(f"{text!r} is more than {highest}")
+        return value
+
+    return parse
+
+
+def _pause_seconds(text: str) -> float:
+    """--pause: 0 to an hour (longer is not a pause between sets)."""
+    from bls.commands.export import MAX_PAUSE_S
+
+    value = _seconds(text)
+    if value > MAX_PAUSE_S:
+        raise argparse.ArgumentTypeError(f"{text!r} is more than {MAX_PAUSE_S:g} seconds")
     return value
 
 
@@ -112,18 +138,21 @@ def build_parser() -> argparse.ArgumentParser:
                          help=f"profile name or .toml file (default: {default_text or default})")
 
     run = commands.add_parser("run", help="the live session (default command)")
-    profile_option(run, None, f"{DEFAULT_PROFILE}; with --share or --link: {SHARE_PROFILE}")
+    profile_option(run, None, f"the one used last, else {DEFAULT_PROFILE}; with --share or "
+                                f"--link: {SHARE_PROFILE}")
     run.add_argument("--window", type=_window_size, metavar="WxH",
                      help="a window of this size instead of full screen")
     run.add_argument("--display", type=int, default=0, metavar="N",
                      help="which monitor to use for full screen (0 = first)")
-    telehealth = run.add_mutually_exclusive_group()
-    telehealth.add_argument("--share", action="store_true",
-                            help="telehealth: a client window to share and a separate control "
-                            "window")
-    telehealth.add_argument("--link", action="store_true",
-                            help="telehealth: a link the client opens; their browser draws the "
-                            "target and plays the tones")
+    placement = run.add_mutually_exclusive_group()
+    placement.add_argument("--share", action="store_true",
+                           help="telehealth: a client window to share and the console beside it")
+    placement.add_argument("--client-display", type=int, metavar="N",
+                           help="the client view full screen on display N, the console on "
+                                "another display")
+    placement.add_argument("--link", action="store_true",
+                           help="telehealth: a link the client opens; their browser draws the "
+                                "target and plays the tones")
     run.add_argument("--host", metavar="H",
                      help="address the client link listens on (default 127.0.0.1: this "
                      "computer only; 0.0.0.0: every network)")
@@ -145,8 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     tap = commands.add_parser("tap", help="auditory tapping from the terminal, no screen needed")
     profile_option(tap, "tapping")
-    tap.add_argument("--sets", type=_positive_int, default=1, metavar="N")
-    tap.add_argument("--pause", type=_seconds, default=20.0, metavar="S",
+    tap.add_argument("--sets", type=_count(MAX_SETS), default=1, metavar="N",
+                     help=f"number of sets, 1 to {MAX_SETS} (default 1)")
+    tap.add_argument("--pause", type=_pause_seconds, default=20.0, metavar="S",
                      help="seconds between sets (default 20)")
     tap.add_argument("--speed", type=_number, metavar="HZ")
     tap_length = tap.add_mutually_exclusive_group()
@@ -157,8 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export-audio", help="write sets of tones to a WAV file")
     export.add_argument("out", type=Path, metavar="OUT.wav")
     profile_option(export, "tapping")
-    export.add_argument("--sets", type=_positive_int, default=1, metavar="N")
-    export.add_argument("--pause", type=_seconds, default=20.0, metavar="S",
+    export.add_argument("--sets", type=_count(MAX_SETS), default=1, metavar="N",
+                        help=f"number of sets, 1 to {MAX_SETS} (default 1); the whole track "
+                        "may last up to 6 hours")
+    export.add_argument("--pause", type=_pause_seconds, default=20.0, metavar="S",
                         help="seconds of silence between sets (default 20)")
     export.add_argument("--speed", type=_number, metavar="HZ")
     export_length = export.add_mutually_exclusive_group()
@@ -186,12 +218,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def profile_name(args: argparse.Namespace) -> str:
-    """-p as given; without it `share` for `bls run --share` or `--link`, else the standard
-    profile."""
+    """-p as given; without it `share` for `bls run --share` or `--link`, else the profile used
+    last (chosen in the console or with 1-9) if it still exists, else the standard profile."""
     if args.profile is not None:
         return str(args.profile)
-    telehealth = getattr(args, "share", False) or getattr(args, "link", False)
-    return SHARE_PROFILE if telehealth else DEFAULT_PROFILE
+    if getattr(args, "share", False) or getattr(args, "link", False):
+        return SHARE_PROFILE
+    from bls.settings import SettingsError, load_settings
+
+    try:
+        last = load_settings().last_profile
+    except SettingsError:
+        return DEFAULT_PROFILE  # the session reports a broken settings file itself
+    return last if last is not None and Library.discover().candidates(last) else DEFAULT_PROFILE
 
 
 def load_profile(args: argparse.Namespace) -> Profile:
@@ -206,7 +245,8 @@ def run_options(args: argparse.Namespace) -> RunOptions:
     """`bls run`'s options as the run command reads them."""
     return RunOptions(window=args.window, display=args.display, no_audio=args.no_audio,
                       autostart=args.autostart, exit_after_set=args.exit_after_set,
-                      share=args.share, no_log=args.no_log, link=args.link,
+                      share=args.share, client_display=args.client_display,
+                      no_log=args.no_log, link=args.link,
                       host=args.host if args.host is not None else "127.0.0.1",
                       port=args.port if args.port is not None else 0,
                       cert=args.cert, key=args.key)
@@ -215,13 +255,7 @@ def run_options(args: argparse.Namespace) -> RunOptions:
 def cmd_profiles(args: argparse.Namespace) -> int:
     library = Library.discover()
     if args.action == "list":
-        print(f"{'':2}{'profile':10} {'speed':>7} {'passes/min':>10}  {'set':>10}  description")
-        for number, name in enumerate(library.names(), start=1):
-            p = library.load(name)
-            key = str(number) if number <= 9 else " "
-            print(f"{key:2}{name:10} {p.motion.speed_hz:5.2f}Hz {p.passes_per_minute:10.0f}  "
-                  f"{p.length.describe():>10}  {p.description}")
-        return EXIT_OK
+        return _list_profiles(library)
     if args.action == "keys":
         for key, allowed, _unit, doc in reference_rows():
             print(f"{key:18} {allowed:48} {doc}")
@@ -230,15 +264,34 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         raise UsageError(f"bls profiles {args.action}: needs a profile "
                          f"{'file' if args.action == 'check' else 'name'}")
     if args.action == "check":
-        if not Path(args.target).is_file():
-            raise UsageError(f"{args.target}: no such file")
-        profile = library.load(str(Path(args.target)))
+        profile = library.load_file(Path(args.target))
         print(f"{args.target}: ok ({profile.name}, {profile.motion.speed_hz:g} Hz, "
               f"{profile.length.describe()})")
         return EXIT_OK
     profile = library.load(args.target)
     print(format_profile(profile))
     return EXIT_OK
+
+
+def _list_profiles(library: Library) -> int:
+    """The table of profiles; entries that are not files, and profiles that do not load, are
+    one line each on stderr (exit 2 if a profile is broken), and the others are still listed."""
+    for skipped in library.skipped():
+        sys.stderr.write(f"bls: {skipped.note()}\n")
+    print(f"{'':2}{'profile':10} {'speed':>7} {'passes/min':>10}  {'set':>10}  description")
+    code = EXIT_OK
+    for number, name in enumerate(library.names(), start=1):
+        key = str(number) if number <= 9 else " "
+        try:
+            p = library.load(name)
+        except ProfileError as error:
+            sys.stderr.write(f"bls: {error}\n")
+            print(f"{key:2}{name:10} {'(cannot be used: see above)':>41}")
+            code = EXIT_USAGE
+            continue
+        print(f"{key:2}{name:10} {p.motion.speed_hz:5.2f}Hz {p.passes_per_minute:10.0f}  "
+              f"{p.length.describe():>10}  {p.description}")
+    return code
 
 
 def format_profile(profile: object) -> str:
@@ -337,28 +390,64 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not arguments or (arguments[0].startswith("-")
                          and arguments[0] not in ("-h", "--help", "--version")):
         arguments.insert(0, "run")
+    with signals.handled():
+        try:
+            args = build_parser().parse_args(arguments)
+            code = _dispatch(args)
+            sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+        except BrokenPipeError:
+            return _reader_gone()
+        except SystemExit as stop:
+            return int(stop.code or 0) if isinstance(stop.code, int | None) else EXIT_USAGE
+        except (ProfileError, UsageError) as error:
+            _say(f"bls: {error}")
+            return EXIT_USAGE
+        except KeyboardInterrupt as stop:
+            _say(f"bls: {signals.describe(stop)}")
+            return signals.exit_code(stop)
+        except _user_errors() as error:
+            _say(f"bls: {error}")
+            return getattr(error, "exit_code", EXIT_USAGE)
+        # A command that caught the interrupt itself has said so; its exit code still tells.
+        stopped_by = signals.received()
+        if stopped_by is not None and code in (EXIT_OK, 130):
+            return 128 + stopped_by
+        return code
+
+
+def _reader_gone() -> int:
+    """Output piped into a program that stopped reading (`bls profiles | head -1`): quietly
+    stop, as command-line tools do on SIGPIPE (exit 141), without a traceback at exit."""
     try:
-        args = build_parser().parse_args(arguments)
-        return _dispatch(args)
-    except SystemExit as stop:
-        return int(stop.code or 0) if isinstance(stop.code, int | None) else EXIT_USAGE
-    except (ProfileError, UsageError) as error:
-        sys.stderr.write(f"bls: {error}\n")
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        sys.stderr.write("bls: interrupted\n")
-        return 130
-    except _user_errors() as error:
-        sys.stderr.write(f"bls: {error}\n")
-        return EXIT_USAGE
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
 
 
-def _user_errors() -> tuple[type[BaseException], ...]:
-    """Errors from shell modules that are the user's to fix (they print as one line)."""
+def _say(line: str) -> None:
+    """One line on stderr; after SIGHUP the terminal may be gone, which is no reason to fail."""
+    try:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _user_errors() -> tuple[type[Exception], ...]:
+    """Errors from shell modules that are one line for the user; `exit_code` (default 2) says
+    whether it is bad input (2) or a failure at run time (1)."""
     from bls.commands.export import ExportError
+    from bls.settings import SettingsError
     from bls.sounds import SoundFileError
 
-    return (ExportError, SoundFileError)
+    errors: tuple[type[Exception], ...] = (ExportError, SettingsError, SoundFileError)
+    window = sys.modules.get("bls.display.window")  # only loaded by commands with a screen
+    if window is not None:
+        errors += (window.DisplayError,)  # no display: the same line for every command
+    return errors
 
 
 if __name__ == "__main__":

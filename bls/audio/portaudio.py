@@ -2,14 +2,18 @@
 
 Opening raises `BackendUnavailable` with one line when the library or a device is missing
 (without libportaudio2, importing sounddevice raises OSError). The callback renders straight
-into PortAudio's buffer and maps the buffer's DAC time onto the injected clock.
+into PortAudio's buffer and maps the buffer's DAC time onto the injected clock. While a stream
+is open, the C libraries' own lines on stderr (PortAudio's "Expression ... failed" when a device
+dies) are dropped: bls says what happened in its own one line (`problem`).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
-from typing import Any
+import os
+import sys
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -54,6 +58,52 @@ def _quiet_alsa() -> None:
     except (OSError, AttributeError):
         return
     _alsa_handler = handler  # kept alive for as long as libasound may call it
+
+
+class _LibraryStderr:
+    """Points file descriptor 2 at the null device while bls holds a PortAudio stream, and
+    `sys.stderr` (bls's own lines, tracebacks) at a copy of the real one, so only C code that
+    writes to fd 2 directly goes unheard. BLS_LIBRARY_STDERR=1 keeps those lines (debugging)."""
+
+    def __init__(self) -> None:
+        self._users = 0
+        self._saved_fd: int | None = None
+        self._saved_stream: TextIO | None = None
+
+    def silence(self) -> None:
+        self._users += 1
+        if self._users > 1 or os.environ.get("BLS_LIBRARY_STDERR") == "1":
+            return
+        stream = sys.stderr
+        try:
+            if stream is None or stream.fileno() != 2:
+                return  # already redirected (tests capture it): nothing of ours to protect
+            stream.flush()
+            saved = os.dup(2)
+            null = os.open(os.devnull, os.O_WRONLY)
+        except (AttributeError, ValueError, OSError):
+            return
+        os.dup2(null, 2)
+        os.close(null)
+        self._saved_fd, self._saved_stream = saved, stream
+        sys.stderr = open(saved, "w", encoding=stream.encoding, errors=stream.errors,
+                          buffering=1, closefd=False)
+
+    def restore(self) -> None:
+        self._users = max(0, self._users - 1)
+        if self._users or self._saved_fd is None:
+            return
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            pass
+        os.dup2(self._saved_fd, 2)
+        os.close(self._saved_fd)
+        sys.stderr = self._saved_stream
+        self._saved_fd = self._saved_stream = None
+
+
+library_stderr = _LibraryStderr()
 
 
 class PortAudioOutput(AudioOutput):
@@ -104,10 +154,17 @@ class PortAudioOutput(AudioOutput):
         self._fail(DEVICE_STOPPED)
 
     def _start_stream(self) -> None:
+        library_stderr.silence()
+        self._silenced = True
         self._stream.start()
 
     def _stop_stream(self) -> None:
         try:
             self._stream.abort()  # the fade-out has been heard: what is left is silence
         finally:
-            self._stream.close()
+            try:
+                self._stream.close()
+            finally:
+                if getattr(self, "_silenced", False):
+                    self._silenced = False
+                    library_stderr.restore()

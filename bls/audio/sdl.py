@@ -1,7 +1,8 @@
 """Sound through SDL's audio device callback (pygame-ce), for machines without PortAudio.
 
 SDL reports no DAC time, so the ear is assumed to hear a block about two buffers after its
-callback. Opening raises `BackendUnavailable` with one line when SDL has no output device.
+callback. Opening raises `BackendUnavailable` with one line when SDL has no output device. While
+the device plays, C libraries' own stderr lines are dropped, as with PortAudio.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from bls.audio.output import PICTURE_ONLY, AudioOutput, _one_line
-from bls.audio.portaudio import BackendUnavailable
+from bls.audio.portaudio import BackendUnavailable, library_stderr
 from bls.clock import Clock
 from bls.core.synth import SAMPLE_RATE, Voice
 
@@ -67,8 +68,15 @@ class SdlOutput(AudioOutput):
             self._fail(f"sound output failed ({_one_line(error)}){PICTURE_ONLY}")
 
     def _start_stream(self) -> None:
+        library_stderr.silence()  # the sound server's own lines, should the device go away
+        self._silenced = True
         self._device.pause(0)
 
     def _stop_stream(self) -> None:
-        self._device.pause(1)
-        self._device.close()
+        try:
+            self._device.pause(1)
+            self._device.close()
+        finally:
+            if getattr(self, "_silenced", False):
+                self._silenced = False
+                library_stderr.restore()

@@ -108,7 +108,11 @@ def calibrate_command(options: CalibrateOptions, profile: Profile) -> int:
     if isinstance(outcome, str):
         sys.stderr.write(f"bls calibrate: {outcome}\n")
         return 1
-    path = save_settings(settings.with_offset(outcome))
+    try:
+        path = save_settings(settings.with_offset(outcome))
+    except SettingsError as error:
+        sys.stderr.write(f"bls calibrate: {error}\n")
+        return 1
     print(f"saved audio offset {round(outcome * 1000)} ms to {path}; every session applies it")
     return 0
 

@@ -1,7 +1,9 @@
 """`bls run`: the live session. Picks a layout, opens the sound, and runs the one live loop.
 
 Layouts: the office window (this module: full screen or a window, the HUD and the keys drawn on
-the picture) and share mode (`bls.commands.share`: a client view to share and a control window).
+the picture, the settings panel on S) and the console (`bls.console.layout`: a client view that
+shows only the target, to share with --share or full screen on --client-display N, and the
+therapist's console window).
 With vsync, SDL's renderer composes each frame from textures uploaded once; without it (or when
 its presents make frames late), the plain window updates only the target's old and new areas.
 No sound device: picture only, said once.
@@ -17,21 +19,25 @@ import pygame
 
 from bls.audio import open_output
 from bls.clock import Clock
+from bls.console.office import OfficeSettings
 from bls.core.profile import Profile
 from bls.core.session import Session
 from bls.display.window import DisplayError, TextureWindow, Window, open_live_window
 from bls.live.client_view import ClientView
 from bls.live.controls import Action, View
-from bls.live.engine import Frame, Layout, LiveLoop, Observer
+from bls.live.engine import Frame, LiveLoop, Observer
 from bls.live.words import say
 from bls.log import open_log
 from bls.log.observer import LogObserver
 from bls.options import RunOptions
 from bls.profiles import Library
-from bls.settings import session_offset_s
+from bls.settings import remember_last_profile, session_offset_s
 
 if TYPE_CHECKING:
+    from bls.console.commands import Rate
+    from bls.console.layout import ConsoleLayout
     from bls.link.live import LinkObserver
+    from bls.log.store import Log
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 WINDOWED_SIZE_PX = (1280, 720)  # F from full screen when no --window was given
@@ -44,13 +50,13 @@ def run_command(options: RunOptions, profile: Profile) -> int:
     output = open_output(profile.audio, enabled=not options.no_audio, clock=clock)
     # The log first, so a layout that asks for ratings (the console) can be handed it.
     log = open_log(frontend_name(options), enabled=not options.no_log)
-    layout: Layout | None = None
+    layout: OfficeLayout | ConsoleLayout | None = None
     recorder: LogObserver | None = None
     link: LinkObserver | None = None
     session: Session | None = None
     try:
         try:
-            layout = _open_layout(options, profile)
+            layout = _open_layout(options, profile, log)
             profile = layout.adapt(profile)
         except DisplayError as error:
             sys.stderr.write(f"bls: {error}\n")
@@ -113,11 +119,16 @@ def frontend_name(options: RunOptions) -> str:
     return "share" if options.share else "run"
 
 
-def _open_layout(options: RunOptions, profile: Profile) -> Layout:
-    if options.share:
-        from bls.commands.share import ShareLayout
+def _open_layout(options: RunOptions, profile: Profile, log: Log
+                 ) -> OfficeLayout | ConsoleLayout:
+    if options.share or options.client_display is not None:
+        from bls.console.layout import ConsoleLayout
 
-        return ShareLayout.open(options, profile)
+        def rate(rating: Rate) -> str | None:
+            return log.note_rating(rating.set_number, sud=rating.sud, voc=rating.voc,
+                                   note=rating.note)
+
+        return ConsoleLayout.open(options, profile, log_status=log.describe(), on_rate=rate)
     if options.link and options.window is None:
         # With the link the client watches their own screen: the therapist's picture is a
         # window (its keys are the controls), full screen only when asked with F.
@@ -132,6 +143,10 @@ class OfficeLayout:
                  windowed_size_px: tuple[int, int]) -> None:
         self.client = ClientView(window, profile)
         self._windowed_size_px = windowed_size_px
+        self.settings = OfficeSettings(self.client)  # S between sets: the settings panel
+
+    def connect(self, loop: LiveLoop) -> None:
+        self.settings.connect(loop)
 
     @classmethod
     def open(cls, options: RunOptions, profile: Profile) -> OfficeLayout:
@@ -150,20 +165,24 @@ class OfficeLayout:
 
     def handle(self, event: pygame.event.Event, view: View, busy: bool) -> Action | bool | None:
         self.client.handle(event)
-        return None
+        return self.settings.handle(event, busy)
 
     def draw(self, frame: Frame, view: View) -> bool:
         help_lines = frame.help
         if frame.lr_word is not None:  # the check's words where the client can see them
             help_lines = (f"left/right check: {frame.lr_word or 'listen'}",)
-        return self.client.draw(frame.position, frame.trail, frame.hud if view.hud else (),
-                              help_lines)
+        hud = frame.hud if view.hud else ()
+        with_settings = self.settings.draw(frame, hud, help_lines)
+        if with_settings is not None:
+            return with_settings
+        return self.client.draw(frame.position, frame.trail, hud, help_lines)
 
     def after_frame(self, frame: Frame, view: View) -> None:
-        pass
+        self.settings.after_frame(frame)
 
     def use_profile(self, profile: Profile) -> None:
         self.client.use_profile(profile)
+        remember_last_profile(profile.key, say)  # bls opens with it next time
 
     def reopen(self, *, vsync: bool, toggle_fullscreen: bool = False) -> None:
         """A new window rather than a changed one: without a window manager (or with a strict

@@ -36,7 +36,7 @@ CUE_LEAD_S = 0.3  # the cue is handed to the output this long before it sounds
 CUE_S = 0.5  # length of make_cue's sound
 LATENCY_S = 0.1  # tapping needs no quick reactions, and must never break up
 TICK_S = 0.05  # how often the loop looks at the clock, the keys and the status line
-EXIT_OK, EXIT_FAILURE, EXIT_INTERRUPTED = 0, 1, 130
+EXIT_OK, EXIT_FAILURE = 0, 1
 KEYS_HELP = "Space start/stop, Up/Down speed, q quit"
 
 
@@ -224,6 +224,9 @@ class TapProgram:
 
 class TapUI(Protocol):
     def message(self, text: str) -> None: ...
+    def failure(self, text: str) -> None:
+        """A line on why tapping cannot go on (stderr)."""
+        ...
     def status(self, text: str) -> None: ...
     def wait(self, seconds: float) -> Sequence[str]:
         """Wait up to `seconds`; return the keys pressed ("toggle", "up", "down", "quit")."""
@@ -240,6 +243,9 @@ class PlainUI:
 
     def message(self, text: str) -> None:
         self._write(text)
+
+    def failure(self, text: str) -> None:
+        sys.stderr.write(text + "\n")
 
     def status(self, text: str) -> None:
         pass
@@ -295,7 +301,7 @@ def _loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI,
             return EXIT_OK
         problem = output.problem
         if problem is not None:
-            ui.message(f"bls tap: {problem.removesuffix(PICTURE_ONLY)}; tapping needs sound")
+            ui.failure(f"bls tap: {problem.removesuffix(PICTURE_ONLY)}; tapping needs sound")
             return EXIT_FAILURE
         ui.status(program.status(heard_s))
         for key in ui.wait(TICK_S):
@@ -365,6 +371,11 @@ class TerminalUI:
         self._out.write(f"\r\x1b[2K{text}\n")
         self._shown = ""
         self._out.flush()
+
+    def failure(self, text: str) -> None:
+        self.clear()
+        self._shown = ""
+        sys.stderr.write(text + "\n")
 
     def status(self, text: str) -> None:
         text = text[: max(10, self._columns() - 1)]
@@ -437,11 +448,13 @@ def tap_command(options: TapOptions, profile: Profile, *,
             code = run_loop(program, output, clock, terminal, autostart=False, log=log)
             terminal.clear()
             return code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:  # Ctrl-C, SIGTERM or SIGHUP (bls.signals)
+        from bls import signals
+
         if terminal is not None:
             terminal.clear()
-        sys.stderr.write("bls tap: stopped (Ctrl-C)\n")
-        return EXIT_INTERRUPTED
+        sys.stderr.write(f"bls tap: {signals.describe(stop)}\n")
+        return signals.exit_code(stop)
     finally:
         log.close()
         output.close()

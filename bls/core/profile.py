@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import difflib
 import math
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from bls.core.colors import RGB, parse_color
+from bls.tomlfile import TomlFileError, read_toml
 
 # Safety limits: not settings, so they live here and nowhere else.
 MAX_SPEED_HZ = 2.0
@@ -174,16 +174,12 @@ class Layer:
 
 
 def load_layer(path: Path) -> Layer:
-    """Read one TOML file. Raises ProfileError for unreadable files and TOML syntax errors."""
+    """Read one TOML file. Anything that keeps it from being read (missing, a folder, a link
+    loop, not UTF-8, too deep, too large, not TOML) is a ProfileError naming the file."""
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except FileNotFoundError:
-        raise ProfileError(str(path), None, "no such file") from None
-    except OSError as error:
-        raise ProfileError(str(path), None, f"cannot read: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ProfileError(str(path), None, f"not valid TOML: {error}") from None
+        data = read_toml(path)
+    except TomlFileError as error:
+        raise ProfileError(str(path), None, error.reason) from None
     return Layer(str(path), data)
 
 

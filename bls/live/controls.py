@@ -84,6 +84,7 @@ KEY_HELP: tuple[tuple[str, str], ...] = (
     ("clicker: next / previous", "faster / slower (PageDown / PageUp, Right / Left)"),
     ("1 - 9", "switch profile (while idle), in the order of bls profiles"),
     ("L", "left/right check (while idle)"),
+    ("S", "settings panel between sets (S or Esc closes it)"),
     ("H", "show or hide this HUD"),
     ("F", "full screen or window"),
     ("M", "mute or unmute"),

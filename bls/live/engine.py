@@ -52,6 +52,10 @@ class Layout(Protocol):
 
     client: ClientView  # the timed window the client sees, and its picture
 
+    def connect(self, loop: LiveLoop) -> None:
+        """The loop this layout serves (its controller, session and output), once it exists:
+        the console applies its commands through it."""
+        ...
     def describe(self) -> str:
         """Where the picture is, for the opening line."""
         ...
@@ -125,6 +129,7 @@ class LiveLoop:
         self._fullscreen_toggles = 0
         self._message_shown = ""
         self._message_until = 0.0
+        layout.connect(self)
 
     @property
     def view(self) -> View:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import require_tools, running_pulseaudio, running_xvfb
+from tests.e2e.xorg import running_xorg_two_monitors
 
 E2E_DIR = Path(__file__).resolve().parent
 
@@ -46,4 +47,13 @@ def pulse() -> Iterator[dict[str, str]]:
     """Client variables of a private PulseAudio whose default sink is the null sink bls_test."""
     require_tools("pulseaudio", "pactl", "parec", "paplay")
     with running_pulseaudio() as env:
+        yield env
+
+
+@pytest.fixture(scope="session")
+def two_monitors() -> Iterator[dict[str, str]]:
+    """{"DISPLAY": ":N"} of an X.Org server (dummy driver) with two 1280x720 monitors side by
+    side: display 0 at x 0, display 1 at x 1280."""
+    require_tools("Xorg", "xrandr", "import")
+    with running_xorg_two_monitors() as env:
         yield env

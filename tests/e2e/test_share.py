@@ -22,7 +22,7 @@ import pytest
 from tests.e2e.harness import merged_env, require_tools, screenshot
 
 CLIENT_TITLE = "bls client view - share this window"
-CONTROL_TITLE = "bls controls - do not share"
+CONTROL_TITLE = "bls console - do not share"
 SHARE_BACKGROUND = (0, 0, 0)  # config/profiles/share.toml
 SHARE_TARGET = (0xFF, 0xD8, 0x4A)
 WINDOW_TIMEOUT_S = 20.0

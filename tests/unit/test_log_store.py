@@ -322,9 +322,9 @@ def test_a_file_that_is_not_a_log_is_one_clear_error(tmp_path: Path, content: by
 def test_a_folder_or_fifo_in_place_of_a_log_is_refused_without_hanging(tmp_path: Path) -> None:
     fifo = tmp_path / "fifo.jsonl"
     os.mkfifo(fifo)
-    with pytest.raises(LogFileError, match="not a regular file"):
+    with pytest.raises(LogFileError, match="is a FIFO"):
         read_session(fifo)
-    with pytest.raises(LogFileError, match="not a regular file"):
+    with pytest.raises(LogFileError, match="is a folder"):
         read_session(tmp_path)
 
 
@@ -332,7 +332,7 @@ def test_a_huge_file_is_refused_before_it_is_read_whole(tmp_path: Path) -> None:
     path = tmp_path / "big.jsonl"
     with path.open("wb") as out:
         out.truncate(5 * 1024 * 1024)
-    with pytest.raises(LogFileError, match="too large"):
+    with pytest.raises(LogFileError, match="is larger than 4096 KB"):
         read_session(path)
 
 

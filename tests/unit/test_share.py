@@ -1,19 +1,15 @@
-"""Share mode's pure part: speed cap, trail, control buttons and window placement."""
+"""Share mode's pure part: speed cap, trail and where the client window and the console go."""
 
 from __future__ import annotations
-
-import itertools
 
 import pytest
 
 from bls.cli import build_parser, load_profile
-from bls.commands.share.layout import (
+from bls.console.console import NARROW_SIZE_PX as CONSOLE_SIZE_PX
+from bls.console.sharing import (
     CLIENT_SIZE_PX,
-    CONTROL_SIZE_PX,
     SHARE_MAX_SPEED_HZ,
-    button_at,
     client_window_position,
-    control_buttons,
     control_window_position,
     for_sharing,
 )
@@ -76,46 +72,21 @@ def test_the_trail_is_the_same_whatever_the_frame_rate_and_empty_at_rest() -> No
     assert trail_points(timeline.position, 1.3, 0.0) == ()
 
 
-def test_the_control_buttons_cover_every_action_and_do_not_overlap() -> None:
-    names = Library.discover().names()
-    buttons = control_buttons(CONTROL_SIZE_PX, names, running=False)
-    actions = {b.action for b in buttons}
-    assert {"toggle", "faster", "slower", "lr_check", "quit"} <= actions
-    assert {f"profile:{i}" for i in range(min(9, len(names)))} <= actions
-    width, height = CONTROL_SIZE_PX
-    for button in buttons:
-        left, top, w, h = button.rect
-        assert 0 <= left and left + w <= width and 0 <= top and top + h <= height
-    for a, b in itertools.combinations(buttons, 2):
-        ax, ay, aw, ah = a.rect
-        bx, by, bw, bh = b.rect
-        assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay
-    for button in buttons:
-        left, top, w, h = button.rect
-        assert button_at(buttons, (left + w // 2, top + h // 2)) == button
-    assert button_at(buttons, (1, 1)) is None
-
-
-def test_the_start_button_reads_stop_while_a_set_runs() -> None:
-    running = control_buttons(CONTROL_SIZE_PX, ["share"], running=True)
-    assert running[0].action == "toggle" and running[0].label.startswith("Stop")
-
-
 @pytest.mark.parametrize("screen", [(1920, 1080), (2560, 1440)])
 def test_the_two_windows_sit_side_by_side_when_the_screen_is_wide_enough(
     screen: tuple[int, int],
 ) -> None:
     client_pos = client_window_position(CLIENT_SIZE_PX, screen)
-    control_pos = control_window_position(client_pos, CLIENT_SIZE_PX, CONTROL_SIZE_PX, screen)
+    control_pos = control_window_position(client_pos, CLIENT_SIZE_PX, CONSOLE_SIZE_PX, screen)
     assert client_pos is not None and control_pos is not None
     assert control_pos[0] >= client_pos[0] + CLIENT_SIZE_PX[0]
-    assert control_pos[0] + CONTROL_SIZE_PX[0] <= screen[0]
+    assert control_pos[0] + CONSOLE_SIZE_PX[0] <= screen[0]
     assert client_pos[1] + CLIENT_SIZE_PX[1] <= screen[1]
 
 
 def test_on_a_small_screen_the_controls_stay_on_screen() -> None:
     screen = (1366, 768)
     client_pos = client_window_position(CLIENT_SIZE_PX, screen)
-    control_pos = control_window_position(client_pos, CLIENT_SIZE_PX, CONTROL_SIZE_PX, screen)
+    control_pos = control_window_position(client_pos, CLIENT_SIZE_PX, CONSOLE_SIZE_PX, screen)
     assert control_pos is not None
-    assert 0 <= control_pos[0] and control_pos[0] + CONTROL_SIZE_PX[0] <= screen[0]
+    assert 0 <= control_pos[0] and control_pos[0] + CONSOLE_SIZE_PX[0] <= screen[0]

@@ -1,0 +1,426 @@
+"""The therapist's console: a window of its own with the HUD, the controls, the settings panel,
+and between sets the rating strip (SUD, VOC, note) with the SUD trend of this session.
+
+Rules: the console runs no loop. The engine passes it every event (`owns` says which are its own;
+`handle` turns those into Commands), gives it a snapshot when anything it shows changed (`show`),
+and calls `draw` once per loop turn, best right after the client view's frame is presented: the
+console redraws only when something changed, at most 30 times a second while the therapist uses
+it and 10 times a second during a set, so the client view keeps its frame time.
+The rating strip never blocks: Space still starts the next set, and skipping is one key (N).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import pygame
+import pygame_gui
+from pygame_gui.elements import (
+    UIButton,
+    UICheckBox,
+    UIImage,
+    UILabel,
+    UIPanel,
+    UISelectionList,
+    UITextEntryLine,
+)
+
+from bls.clock import Clock
+from bls.console.commands import (
+    NOTE_MAX_CHARS,
+    SUD_RANGE,
+    VOC_RANGE,
+    ChooseProfile,
+    Command,
+    ConsoleSnapshot,
+    Key,
+    LrCheck,
+    Quit,
+    Rate,
+    Speed,
+    Toggle,
+)
+from bls.console.gui import BACKGROUND, Manager
+from bls.console.rating import SKIP_KEY, RatingDraft, trend_points
+from bls.console.settings_panel import SettingsPanel
+
+TITLE = "bls console - do not share"
+SIZE_PX = (1000, 680)  # wide: on a screen of its own (fits 1280x720)
+NARROW_SIZE_PX = (560, 900)  # beside share mode's 1280x720 client window on a 1920x1080 screen
+SPEED_STEP_HZ = 0.1
+MAX_DRAW_HZ = 30.0
+# During a set the client view's frames come first: a console redraw costs about 4 ms (bench/
+# console_cost.py), so it redraws at most 10 times a second then, right after a frame is shown.
+MAX_DRAW_HZ_IN_SET = 10.0
+WIDE_MIN_PX = 960  # from this width the settings sit beside the session parts
+HUD_LINES = 6  # below the title line
+INTERACTION_S = 1.5  # after the last input, keep redrawing (hover, cursor) for this long
+
+_SPEED_KEYS = {
+    pygame.K_UP: +SPEED_STEP_HZ, pygame.K_RIGHT: +SPEED_STEP_HZ, pygame.K_PAGEDOWN: +SPEED_STEP_HZ,
+    pygame.K_DOWN: -SPEED_STEP_HZ, pygame.K_LEFT: -SPEED_STEP_HZ, pygame.K_PAGEUP: -SPEED_STEP_HZ,
+}
+_TOGGLE_KEYS = {pygame.K_SPACE, pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_b, pygame.K_PERIOD}
+_INPUT_EVENTS = {pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.TEXTEDITING,
+                 pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION,
+                 pygame.MOUSEWHEEL}
+
+
+class Console:
+    """The console in `window`. Build it once the window exists; it draws nothing until `show`."""
+
+    def __init__(self, window: pygame.Window, snapshot: ConsoleSnapshot, *,
+                 sample_names: tuple[str, ...] = (), clock: Clock | None = None) -> None:
+        self.window = window
+        self.clock = clock or Clock()
+        # pygame-gui converts its images to the display format; with no set_mode() window, SDL
+        # takes that format from the first window surface asked for.
+        window.get_surface()
+        self.manager = Manager(window.size)
+        self.snapshot = snapshot
+        self.ask_voc = False
+        self._showing_settings = False
+        self._skipped: set[int] = set()
+        self._draft: RatingDraft | None = None
+        self._dirty = True
+        self._last_input_s = -math.inf
+        self._last_draw_s = -math.inf
+        self._last_update_s = self.clock.now()
+        self._build(sample_names)
+        self._follow(snapshot)
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def _build(self, sample_names: tuple[str, ...]) -> None:
+        """Two columns when the window is wide (the two-screen office), else one column with a
+        Session / Settings switch (share mode, beside the client window)."""
+        m = self.manager
+        width, height = self.window.size
+        self.wide = width >= WIDE_MIN_PX
+        left_w = 460 if self.wide else width - 32
+        x = 16
+        self.title = UILabel(pygame.Rect(x, 8, left_w, 30), "", m, object_id="#hud_title")
+        self.hud = [UILabel(pygame.Rect(x, 38 + 21 * i, left_w, 21), "", m, object_id="#quiet")
+                    for i in range(HUD_LINES)]
+        y = 38 + 21 * HUD_LINES + 6
+        third = (left_w - 20) // 3
+        self.toggle = UIButton(pygame.Rect(x, y, third, 36), "Start (Space)", m)
+        self.slower = UIButton(pygame.Rect(x + third + 10, y, third, 36), "Slower (Down)", m)
+        self.faster = UIButton(pygame.Rect(x + 2 * (third + 10), y, third, 36), "Faster (Up)", m)
+        y += 44
+        self.lr_check = UIButton(pygame.Rect(x, y, third, 34), "L/R check (L)", m)
+        self.quit = UIButton(pygame.Rect(x + 2 * (third + 10), y, third, 34), "Quit (Esc)", m)
+        self.tabs: tuple[UIButton, UIButton] | None = None
+        if not self.wide:
+            self.tabs = (UIButton(pygame.Rect(x + third + 10, y, third, 34), "Settings", m),
+                         UIButton(pygame.Rect(x + third + 10, y, third, 34), "Session", m))
+            self.tabs[1].hide()
+        y += 42
+        session_top = y
+        self.profiles_label = UILabel(pygame.Rect(x, y, left_w, 22), "Profiles", m,
+                                      object_id="#section")
+        self.profiles = UISelectionList(pygame.Rect(x, y + 24, left_w, 112),
+                                        list(self.snapshot.profile_names), m,
+                                        default_selection=self._profile_item())
+        y += 24 + 112 + 10
+        self._build_rating_strip(pygame.Rect(x, y, left_w, 178))
+        y += 178 + 8
+        self.chart_rect = pygame.Rect(x, y, left_w, max(60, min(160, height - y - 12)))
+        self.chart = UIImage(self.chart_rect, self._chart_surface(), m)
+        if self.wide:
+            settings_rect = pygame.Rect(x + left_w + 20, 8, width - left_w - 52, height - 16)
+        else:
+            settings_rect = pygame.Rect(x, session_top, left_w, height - session_top - 8)
+        self.settings = SettingsPanel(m, settings_rect, self.snapshot.profile, sample_names)
+        self._session_parts = (self.profiles_label, self.profiles, self.chart)
+        if not self.wide:
+            self.settings.panel.hide()
+
+    def _show_settings(self, settings: bool) -> None:
+        """Narrow console: the settings panel or the session parts (profiles, rating, chart)."""
+        if self.tabs is None:
+            return
+        to_settings, to_session = self.tabs
+        for part in self._session_parts:
+            part.hide() if settings else part.show()
+        (self.settings.panel.show if settings else self.settings.panel.hide)()
+        (to_settings.hide if settings else to_settings.show)()
+        (to_session.show if settings else to_session.hide)()
+        self._showing_settings = settings
+        self._follow_strip(self.snapshot)
+
+    def _build_rating_strip(self, rect: pygame.Rect) -> None:
+        m = self.manager
+        self.strip = UIPanel(rect, manager=m)
+        inner = rect.width - 8
+        self.strip_title = UILabel(pygame.Rect(8, 4, inner - 16, 24), "", m,
+                                   container=self.strip, object_id="#section")
+        sud_low, sud_high = SUD_RANGE
+        count = sud_high - sud_low + 1
+        each = (inner - 16 - 3 * (count - 1)) // count
+        self.sud_buttons = [
+            UIButton(pygame.Rect(8 + i * (each + 3), 30, each, 32),
+                     str(value) if value < 10 else "10 T", m, container=self.strip)
+            for i, value in enumerate(range(sud_low, sud_high + 1))
+        ]
+        self.voc_box = UICheckBox(pygame.Rect(10, 72, 20, 20), "ask VOC", m,
+                                  container=self.strip)
+        voc_low, voc_high = VOC_RANGE
+        self.voc_buttons = [
+            UIButton(pygame.Rect(110 + i * 36, 68, 33, 30), str(value), m,
+                     container=self.strip)
+            for i, value in enumerate(range(voc_low, voc_high + 1))
+        ]
+        self.note = UITextEntryLine(pygame.Rect(8, 106, inner - 120, 30), m,
+                                    container=self.strip,
+                                    placeholder_text=f"note (optional, {NOTE_MAX_CHARS} max)")
+        self.note.set_text_length_limit(NOTE_MAX_CHARS)
+        self.skip = UIButton(pygame.Rect(inner - 104, 106, 96, 30), "Skip (N)", m,
+                             container=self.strip)
+        self.strip_status = UILabel(pygame.Rect(8, 140, inner - 16, 24), "", m,
+                                    container=self.strip, object_id="#quiet")
+
+    # --- the engine's side -------------------------------------------------------------------
+
+    def show(self, snapshot: ConsoleSnapshot) -> None:
+        """Show what the engine reports now (cheap when nothing changed)."""
+        if snapshot == self.snapshot:
+            return
+        self._follow(snapshot)
+
+    def _follow(self, snapshot: ConsoleSnapshot) -> None:
+        old = self.snapshot
+        self.snapshot = snapshot
+        self._dirty = True
+        profile = snapshot.profile
+        lines = [*snapshot.hud, snapshot.log_status] if snapshot.hud else [
+            f"{profile.name}  {snapshot.speed_hz:.2f} Hz", snapshot.log_status]
+        self.title.set_text(lines[0])
+        rest = [*lines[1:], *[""] * HUD_LINES][:HUD_LINES]
+        for label, line in zip(self.hud, rest, strict=True):
+            if label.text != line:
+                label.set_text(line)
+        self.toggle.set_text("Stop (Space)" if snapshot.running else "Start (Space)")
+        if snapshot.profile_names != old.profile_names:
+            self.profiles.set_item_list(list(snapshot.profile_names))
+        self.settings.show_profile(profile)
+        if snapshot.notice and snapshot.notice != old.notice:
+            self.settings.say(snapshot.notice, ok=not snapshot.notice.startswith("not "))
+        if snapshot.ratings != old.ratings or self.chart.image is None:
+            self.chart.set_image(self._chart_surface())
+        if not self.wide and snapshot.rest_after_set not in (None, old.rest_after_set):
+            self._show_settings(False)  # a set just ended: the rating strip comes first
+        self._follow_strip(snapshot)
+
+    def _profile_item(self) -> str | None:
+        key = self.snapshot.profile.key
+        return key if key in self.snapshot.profile_names else None
+
+    def _follow_strip(self, snapshot: ConsoleSnapshot) -> None:
+        ended = snapshot.rest_after_set
+        if ended is None or snapshot.running or ended in self._skipped \
+                or self._showing_settings:
+            self._draft = None
+            self.strip.hide()
+            return
+        if self._draft is None or self._draft.set_number != ended:
+            self._draft = RatingDraft.from_rating(snapshot.rating_of(ended), ended, self.ask_voc)
+            self.note.set_text(self._draft.note)
+        self.strip.show()
+        self._show_draft()
+
+    def _show_draft(self) -> None:
+        draft = self._draft
+        if draft is None:
+            return
+        asking = "VOC (1-7)" if draft.active == "voc" else "SUD (0-9, T = 10)"
+        self.strip_title.set_text(f"Set {draft.set_number} ended: {asking}")
+        for value, button in enumerate(self.sud_buttons, start=SUD_RANGE[0]):
+            button.change_object_id("#rate_chosen" if value == draft.sud else None)
+        for value, button in enumerate(self.voc_buttons, start=VOC_RANGE[0]):
+            button.change_object_id("#rate_chosen" if value == draft.voc else None)
+            button.enable() if draft.ask_voc else button.disable()
+        parts = [f"SUD {draft.sud}" if draft.sud is not None else "no SUD yet"]
+        if draft.ask_voc:
+            parts.append(f"VOC {draft.voc}" if draft.voc is not None else "no VOC yet")
+        if draft.note:
+            parts.append("note kept")
+        self.strip_status.set_text("; ".join(parts) + "   (Space starts the next set)")
+        self._dirty = True
+
+    def _chart_surface(self) -> pygame.Surface:
+        width, height = self.chart_rect.size
+        surface = pygame.Surface((width, height))
+        surface.fill((35, 38, 43))
+        font = pygame.font.Font(None, 18)
+        surface.blit(font.render("SUD by set", True, (170, 178, 188)), (6, 4))
+        plot = (34, 22, width - 48, height - 34)
+        left, top, plot_w, plot_h = plot
+        for sud in (0, 5, 10):
+            y = top + round((10 - sud) / 10 * plot_h)
+            pygame.draw.line(surface, (60, 66, 74), (left, y), (left + plot_w, y))
+            surface.blit(font.render(str(sud), True, (130, 138, 148)), (8, y - 6))
+        points = trend_points(self.snapshot.ratings, plot)
+        if len(points) >= 2:
+            pygame.draw.lines(surface, (120, 190, 255), False, points, 2)
+        rated = [r for r in self.snapshot.ratings if r.sud is not None]
+        for (px, py), rating in zip(points, rated, strict=True):
+            pygame.draw.circle(surface, (255, 215, 90), (px, py), 4)
+            label = font.render(str(rating.set_number), True, (130, 138, 148))
+            surface.blit(label, (px - label.get_width() // 2, top + plot_h + 2))
+        if not points:
+            surface.blit(font.render("no SUD yet this session", True, (110, 118, 128)),
+                         (left + 10, top + plot_h // 2 - 6))
+        return surface
+
+    # --- input -------------------------------------------------------------------------------
+
+    def owns(self, event: pygame.event.Event) -> bool:
+        """Whether the event is the console's: input in its window, or one of its widgets'."""
+        if getattr(event, "window", None) is self.window:
+            return True
+        element = getattr(event, "ui_element", None)
+        return element is not None and getattr(element, "ui_manager", None) is self.manager
+
+    def handle(self, event: pygame.event.Event) -> list[Command]:
+        """The commands one of the console's events asks for ([] for events not its own)."""
+        if not self.owns(event):
+            return []
+        if event.type in _INPUT_EVENTS:
+            self._last_input_s = self.clock.now()
+            self._dirty = True
+        if event.type == pygame.MOUSEMOTION:
+            self.manager.pointer_at(event.pos)
+        elif event.type == pygame.WINDOWLEAVE:
+            self.manager.pointer_at(None)
+            self._dirty = True
+        elif event.type in (pygame.WINDOWEXPOSED, pygame.WINDOWSHOWN, pygame.WINDOWRESTORED):
+            self._dirty = True
+        if event.type in (pygame.QUIT, pygame.WINDOWCLOSE):
+            return [Quit()]
+        if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
+            return [Quit()]  # Esc quits at once, even while typing (DESIGN.md safety rules)
+        if event.type == pygame.KEYDOWN and not self.settings.typing and not self.note.is_focused:
+            return self._key(event)
+        if event.type == pygame.TEXTINPUT and not self._typing():
+            return []  # the text of a key handled as a command above
+        # Key releases always reach the widgets: a text entry waits for Enter's release before
+        # it takes the next Enter.
+        self.manager.process_events(event)
+        return self._widget_event(event) + self.settings.handle(event)
+
+    def rating_key(self, event: pygame.event.Event) -> list[Command] | None:
+        """While the rating strip is open, a rating key (a digit, T, N) from any window rates or
+        skips; None for every other key, or when no rating is asked for."""
+        if self._draft is None or event.type != pygame.KEYDOWN:
+            return None
+        character = getattr(event, "unicode", "")
+        if character.lower() == SKIP_KEY:
+            return self._skip()
+        changed = self._draft.key(character)
+        if changed is not None:
+            return self._rate(changed)
+        if character.isdigit():
+            return []  # a digit the scale does not hold: not a profile key while rating
+        return None
+
+    def pointer_inside(self) -> bool:
+        return self.manager.pointer_inside
+
+    def _typing(self) -> bool:
+        return self.settings.typing or self.note.is_focused
+
+    def _key(self, event: pygame.event.Event) -> list[Command]:
+        key = event.key
+        rating = self.rating_key(event)
+        if rating is not None:
+            return rating
+        if key in _TOGGLE_KEYS:
+            return [Toggle()]
+        if key in _SPEED_KEYS:
+            return [Speed(_SPEED_KEYS[key])]
+        if key == pygame.K_l:
+            return [LrCheck()]
+        if key == pygame.K_q:
+            return [Quit()]
+        return [Key(event)]
+
+    def _widget_event(self, event: pygame.event.Event) -> list[Command]:
+        element = getattr(event, "ui_element", None)
+        if event.type == pygame_gui.UI_BUTTON_PRESSED:
+            if element is self.toggle:
+                return [Toggle()]
+            if element is self.slower:
+                return [Speed(-SPEED_STEP_HZ)]
+            if element is self.faster:
+                return [Speed(+SPEED_STEP_HZ)]
+            if element is self.lr_check:
+                return [LrCheck()]
+            if element is self.quit:
+                return [Quit()]
+            if element is self.skip:
+                return self._skip()
+            if self.tabs is not None and element in self.tabs:
+                self._show_settings(element is self.tabs[0])
+                return []
+            if self._draft is not None:
+                for value, button in enumerate(self.sud_buttons, start=SUD_RANGE[0]):
+                    if element is button:
+                        return self._rate(self._draft.with_sud(value))
+                for value, button in enumerate(self.voc_buttons, start=VOC_RANGE[0]):
+                    if element is button:
+                        return self._rate(self._draft.with_voc(value))
+        if event.type == pygame_gui.UI_SELECTION_LIST_NEW_SELECTION and element is self.profiles:
+            return [ChooseProfile(str(event.text))]
+        if event.type in (pygame_gui.UI_CHECK_BOX_CHECKED, pygame_gui.UI_CHECK_BOX_UNCHECKED) \
+                and element is self.voc_box:
+            self.ask_voc = event.type == pygame_gui.UI_CHECK_BOX_CHECKED
+            if self._draft is not None:
+                self._draft = replace(self._draft, ask_voc=self.ask_voc)
+                self._show_draft()
+            return []
+        if event.type == pygame_gui.UI_TEXT_ENTRY_FINISHED and element is self.note \
+                and self._draft is not None:
+            self.manager.set_focus_set(None)  # through the manager, so a click focuses it again
+            return self._rate(self._draft.with_note(self.note.get_text()))
+        return []
+
+    def _rate(self, draft: RatingDraft | None) -> list[Command]:
+        if draft is None:
+            return []
+        self._draft = draft
+        self._show_draft()
+        if draft.sud is None and draft.voc is None and not draft.note:
+            return []
+        rate: Rate = draft.rate()
+        return [rate]
+
+    def _skip(self) -> list[Command]:
+        if self._draft is not None:
+            self._skipped.add(self._draft.set_number)
+            self._draft = None
+            self.strip.hide()
+            self._dirty = True
+        return []
+
+    # --- drawing -----------------------------------------------------------------------------
+
+    def draw(self) -> bool:
+        """Redraw the window if something changed, at most MAX_DRAW_HZ while the therapist uses
+        it. Returns whether it drew."""
+        now = self.clock.now()
+        interacting = (now - self._last_input_s < INTERACTION_S or self._typing()
+                       or self.settings.expanded)
+        rate_hz = MAX_DRAW_HZ_IN_SET if self.snapshot.running else MAX_DRAW_HZ
+        if not (self._dirty or interacting) or now - self._last_draw_s < 1.0 / rate_hz:
+            return False
+        self.manager.update(max(0.0, now - self._last_update_s))
+        self._last_update_s = now
+        surface = self.window.get_surface()
+        surface.fill(BACKGROUND)
+        self.manager.draw_ui(surface)
+        self.window.flip()
+        self._dirty = False
+        self._last_draw_s = now
+        return True
