@@ -2,9 +2,9 @@
 
 Rules: pure, no I/O and no clock (times are arguments, in seconds on bls's timeline clock, the
 audio's sample clock). The page receives everything that fixes position(t) and the tones (every
-segment, the stop, the set length), never frames; `client.js` reads these dicts with the same
-model as `bls.core.timeline` (a conformance test keeps the two equal). What the page sends is
-untrusted: too large, too frequent, malformed or unknown messages become None and are dropped.
+segment, the stop, the set length), never frames; `static/timeline.js` reads these dicts with the
+same model as `bls.core.timeline` (a conformance test keeps the two equal). What the page sends
+is untrusted: too large, too frequent, malformed or unknown messages become None and are dropped.
 """
 
 from __future__ import annotations
