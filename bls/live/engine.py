@@ -230,6 +230,7 @@ class LiveLoop:
 
     def _use_profile(self, profile: Profile) -> None:
         self.layout.use_profile(profile)
+        self._published()  # observers see the new look and sound now (the client link's page)
 
     def _published(self) -> None:
         for observer in self.observers:
