@@ -93,8 +93,7 @@ def run_command(options: RunOptions, profile: Profile) -> int:
                         # With the link, --autostart waits for a client page with its sound on,
                         # and every set starts a lead time after Space (see protocol.py).
                         start_gate=(lambda: link.ready) if link is not None else None,
-                        start_lead_s=start_lead_s,
-                        on_lr_check=link.lr_check if link is not None else None)
+                        start_lead_s=start_lead_s)
         if link is not None:
             link.published(session)  # the page gets the profile's look before the first set
         return loop.run()

@@ -84,6 +84,9 @@ class Observer(Protocol):
 
     def published(self, session: Session) -> None: ...
     def set_ended(self, ended: SetEnded, session: Session) -> None: ...
+    def lr_check(self, plan: tuple[LrStep, ...]) -> None:
+        """A left/right check was placed on the audio clock (the client link plays it too)."""
+        ...
 
 
 @dataclass
@@ -103,8 +106,7 @@ class LiveLoop:
                  offset_s: float, profiles: Sequence[Callable[[], Profile]] = (),
                  autostart: bool = False, exit_after_set: bool = False,
                  start_gate: Callable[[], bool] | None = None,
-                 observers: Sequence[Observer] = (), start_lead_s: float = 0.0,
-                 on_lr_check: Callable[[tuple[LrStep, ...]], None] | None = None) -> None:
+                 observers: Sequence[Observer] = (), start_lead_s: float = 0.0) -> None:
         self.session = session
         self.layout = layout
         self.output = output
@@ -119,7 +121,7 @@ class LiveLoop:
             session, output, clock.now,
             profiles=[(lambda load=load: adapt(load())) for load in profiles],
             on_profile=self._use_profile, on_publish=self._published,
-            start_lead_s=start_lead_s, on_lr_check=on_lr_check)
+            start_lead_s=start_lead_s, on_lr_check=self._lr_check_planned)
         window = layout.client.window
         self.pacer = FramePacer(clock, window.period_s, vsync=window.vsync)
         self.reporter = SetReporter(session)
@@ -231,6 +233,10 @@ class LiveLoop:
     def _use_profile(self, profile: Profile) -> None:
         self.layout.use_profile(profile)
         self._published()  # observers see the new look and sound now (the client link's page)
+
+    def _lr_check_planned(self, plan: tuple[LrStep, ...]) -> None:
+        for observer in self.observers:
+            observer.lr_check(plan)
 
     def _published(self) -> None:
         for observer in self.observers:

@@ -8,10 +8,14 @@ never raises; a problem with the log is said once through `say`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bls.core.session import Session, SetEnded
 from bls.core.timeline import SetTimeline
 from bls.log.store import Log
+
+if TYPE_CHECKING:
+    from bls.audio.lr_check import LrStep
 
 
 class LogObserver:
@@ -24,6 +28,9 @@ class LogObserver:
 
     def published(self, session: Session) -> None:
         pass  # the log records sets as they end, not each change
+
+    def lr_check(self, plan: tuple[LrStep, ...]) -> None:
+        pass  # a left/right check is not a set
 
     def set_ended(self, ended: SetEnded, session: Session) -> None:
         self.record(ended, session.current, session.profile.name)
