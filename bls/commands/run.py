@@ -2,8 +2,9 @@
 
 Layouts: the office window (this module: full screen or a window, the HUD and the keys drawn on
 the picture, the settings panel on S) and the console (`bls.console.layout`: a client view that
-shows only the target, to share with --share or full screen on --client-display N, and the
-therapist's console window).
+shows only the target, to share with --share, full screen on --client-display N, or a small
+preview of the client's browser with --link, and the therapist's console window, which with
+--link also shows the client link, its QR code and the client's status).
 With vsync, SDL's renderer composes each frame from textures uploaded once; without it (or when
 its presents make frames late), the plain window updates only the target's old and new areas.
 No sound device: picture only, said once.
@@ -12,7 +13,6 @@ No sound device: picture only, said once.
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import pygame
@@ -84,6 +84,11 @@ def run_command(options: RunOptions, profile: Profile) -> int:
                 sys.stderr.write(f"bls: {error}\n")
                 return error.exit_code
             observers.append(link)
+            from bls.console.layout import ClientLink, ConsoleLayout
+
+            if isinstance(layout, ConsoleLayout):  # the console shows the link and the client
+                server = link.server
+                layout.show_link(ClientLink(server.url or "", lambda: server.status))
         session = Session(profile)
         loop = LiveLoop(session, layout, output, clock, offset_s=offset_s,
                         profiles=[(lambda name=name: library.load(name))
@@ -120,7 +125,7 @@ def frontend_name(options: RunOptions) -> str:
 
 def _open_layout(options: RunOptions, profile: Profile, log: Log
                  ) -> OfficeLayout | ConsoleLayout:
-    if options.share or options.client_display is not None:
+    if options.share or options.client_display is not None or options.link:
         from bls.console.layout import ConsoleLayout
 
         def rate(rating: Rate) -> str | None:
@@ -128,10 +133,6 @@ def _open_layout(options: RunOptions, profile: Profile, log: Log
                                    note=rating.note)
 
         return ConsoleLayout.open(options, profile, log_status=log.describe(), on_rate=rate)
-    if options.link and options.window is None:
-        # With the link the client watches their own screen: the therapist's picture is a
-        # window (its keys are the controls), full screen only when asked with F.
-        return OfficeLayout.open(replace(options, window=WINDOWED_SIZE_PX), profile)
     return OfficeLayout.open(options, profile)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bls.core.profile import Profile
+from bls.link.status import LinkStatus
 
 # SUD and VOC scales and the note's length, as the session log accepts them.
 SUD_RANGE = (0, 10)
@@ -111,7 +112,8 @@ class ConsoleSnapshot:
     `rest_after_set` is the number of the set that ended while the target is at rest (None while
     a set runs or before the first); `ratings` holds this session's ratings in set order;
     `log_status` says whether the session log is on; `notice` is the engine's last word on a
-    command (saved, refused), "" for none.
+    command (saved, refused), "" for none; `link_url` is the client link ("" without one or
+    before it is served) and `link_status` what the link's server says of the client's page.
     """
 
     profile: Profile
@@ -124,6 +126,8 @@ class ConsoleSnapshot:
     ratings: tuple[Rating, ...] = ()
     log_status: str = "session log: on"
     notice: str = ""
+    link_url: str = ""
+    link_status: LinkStatus | None = None
 
     @property
     def running(self) -> bool:

@@ -7,6 +7,8 @@ and calls `draw` once per loop turn, best right after the client view's frame is
 console redraws only when something changed, at most 30 times a second while the therapist uses
 it and 10 times a second during a set, so the client view keeps its frame time.
 The rating strip never blocks: Space still starts the next set, and skipping is one key (N).
+With the client link, a column on the right shows the link, its QR code and the client's status
+(`bls.console.link_block`).
 """
 
 from __future__ import annotations
@@ -42,12 +44,15 @@ from bls.console.commands import (
     Toggle,
 )
 from bls.console.gui import BACKGROUND, Manager
+from bls.console.link_block import LinkBlock
 from bls.console.rating import SKIP_KEY, RatingDraft, trend_points
 from bls.console.settings_panel import SettingsPanel
 
 TITLE = "bls console - do not share"
 SIZE_PX = (1000, 680)  # wide: on a screen of its own (fits 1280x720)
 NARROW_SIZE_PX = (560, 900)  # beside share mode's 1280x720 client window on a 1920x1080 screen
+LINK_COLUMN_PX = 380  # the client link's column, right of the narrow console
+LINK_SIZE_PX = (NARROW_SIZE_PX[0] + LINK_COLUMN_PX, NARROW_SIZE_PX[1])
 SPEED_STEP_HZ = 0.1
 MAX_DRAW_HZ = 30.0
 # During a set the client view's frames come first: a console redraw costs about 4 ms (bench/
@@ -71,7 +76,8 @@ class Console:
     """The console in `window`. Build it once the window exists; it draws nothing until `show`."""
 
     def __init__(self, window: pygame.Window, snapshot: ConsoleSnapshot, *,
-                 sample_names: tuple[str, ...] = (), clock: Clock | None = None) -> None:
+                 sample_names: tuple[str, ...] = (), clock: Clock | None = None,
+                 link: bool = False) -> None:
         self.window = window
         self.clock = clock or Clock()
         # pygame-gui converts its images to the display format; with no set_mode() window, SDL
@@ -87,16 +93,21 @@ class Console:
         self._last_input_s = -math.inf
         self._last_draw_s = -math.inf
         self._last_update_s = self.clock.now()
-        self._build(sample_names)
+        self.link: LinkBlock | None = None
+        self._build(sample_names, link)
         self._follow(snapshot)
 
     # --- layout ------------------------------------------------------------------------------
 
-    def _build(self, sample_names: tuple[str, ...]) -> None:
+    def _build(self, sample_names: tuple[str, ...], link: bool) -> None:
         """Two columns when the window is wide (the two-screen office), else one column with a
-        Session / Settings switch (share mode, beside the client window)."""
+        Session / Settings switch (share mode, beside the client window); with `link`, the
+        client link's column on the right, always in view."""
         m = self.manager
         width, height = self.window.size
+        if link:
+            width -= LINK_COLUMN_PX
+            self.link = LinkBlock(m, pygame.Rect(width, 8, LINK_COLUMN_PX - 16, height - 16))
         self.wide = width >= WIDE_MIN_PX
         left_w = 460 if self.wide else width - 32
         x = 16
@@ -205,6 +216,8 @@ class Console:
         if snapshot.profile_names != old.profile_names:
             self.profiles.set_item_list(list(snapshot.profile_names))
         self.settings.show_profile(profile)
+        if self.link is not None:
+            self.link.show(snapshot.link_url, snapshot.link_status)
         if snapshot.notice and snapshot.notice != old.notice:
             self.settings.say(snapshot.notice, ok=not snapshot.notice.startswith("not "))
         if snapshot.ratings != old.ratings or self.chart.image is None:
@@ -301,7 +314,7 @@ class Console:
             return [Quit()]
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
             return [Quit()]  # Esc quits at once, even while typing (DESIGN.md safety rules)
-        if event.type == pygame.KEYDOWN and not self.settings.typing and not self.note.is_focused:
+        if event.type == pygame.KEYDOWN and not self._typing():
             return self._key(event)
         if event.type == pygame.TEXTINPUT and not self._typing():
             return []  # the text of a key handled as a command above
@@ -329,7 +342,8 @@ class Console:
         return self.manager.pointer_inside
 
     def _typing(self) -> bool:
-        return self.settings.typing or self.note.is_focused
+        return self.settings.typing or self.note.is_focused or (
+            self.link is not None and self.link.typing)
 
     def _key(self, event: pygame.event.Event) -> list[Command]:
         key = event.key
@@ -348,6 +362,8 @@ class Console:
 
     def _widget_event(self, event: pygame.event.Event) -> list[Command]:
         element = getattr(event, "ui_element", None)
+        if self.link is not None and self.link.handle(event):
+            return []
         if event.type == pygame_gui.UI_BUTTON_PRESSED:
             if element is self.toggle:
                 return [Toggle()]

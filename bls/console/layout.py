@@ -1,19 +1,23 @@
 """The console as a layout of the live loop: the client view (target only) and the console window.
 
-Two ways to open it: `share` (`bls run --share`: a client window to share, the console beside it
-on the same screen) and `client_display` (`bls run --client-display N`: the client view full
-screen on display N at its own resolution, the console on the first other display).
+Three ways to open it: `share` (`bls run --share`: a client window to share, the console beside
+it on the same screen), `client_display` (`bls run --client-display N`: the client view full
+screen on display N at its own resolution, the console on the first other display) and `link`
+(`bls run --link`: the client watches in their browser; a small preview of their picture and the
+console with the client link's column: the link, its QR code and the client's status).
 
 Rules: the client view only ever holds the background and the target; every word and widget is
-in the console. The console's commands go through the loop's Controller where a key would (start,
-stop, speed, check, quit); a profile from the console is used at once while the target rests and
-from the end of the set otherwise. Ratings go to the session log through `on_rate`. The console
-is redrawn after the frame has been presented, never before it.
+in the console (the link's token above all: the preview must be safe to show or share). The
+console's commands go through the loop's Controller where a key would (start, stop, speed,
+check, quit); a profile from the console is used at once while the target rests and from the
+end of the set otherwise. Ratings go to the session log through `on_rate`. The console is
+redrawn after the frame has been presented, never before it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +25,7 @@ import pygame
 
 from bls.console.apply import CONSOLE_IGNORED_KINDS, CommandApplier
 from bls.console.commands import ConsoleSnapshot, Rate
-from bls.console.console import NARROW_SIZE_PX, SIZE_PX, TITLE, Console
+from bls.console.console import LINK_SIZE_PX, NARROW_SIZE_PX, SIZE_PX, TITLE, Console
 from bls.console.sharing import (
     CLIENT_SIZE_PX,
     client_window_position,
@@ -37,6 +41,7 @@ from bls.display.window import (
     open_live_window,
     start_display,
 )
+from bls.link.status import LinkStatus
 from bls.live.client_view import ClientView
 from bls.live.controls import Action, Kind, View, action_for
 from bls.live.words import say
@@ -49,6 +54,8 @@ if TYPE_CHECKING:
 
 CLIENT_TITLE = "bls client view - share this window"
 CLIENT_DISPLAY_TITLE = "bls client view"
+PREVIEW_TITLE = "bls preview - the client sees this in their browser"
+PREVIEW_SIZE_PX = (640, 360)
 _CENTRED_ON_DISPLAY = 0x2FFF0000  # SDL_WINDOWPOS_CENTERED_DISPLAY(n) is this | n
 
 
@@ -78,18 +85,30 @@ def console_display(client_display: int, sizes: Sequence[tuple[int, int]]) -> in
     return others[0]
 
 
+@dataclass(frozen=True, slots=True)
+class ClientLink:
+    """The client link as the console shows it: the URL and where to read the page's status
+    (`LinkServer.status`: a whole value, read once per frame without waiting)."""
+
+    url: str
+    status: Callable[[], LinkStatus]
+
+
 class ConsoleLayout:
     """The client view (timed, target only) and the therapist's console."""
 
     def __init__(self, client: Window | TextureWindow, console_window: pygame.Window,
                  profile: Profile, *, share: bool, log_status: str,
-                 on_rate: Callable[[Rate], str | None] | None = None) -> None:
+                 on_rate: Callable[[Rate], str | None] | None = None,
+                 link: bool = False) -> None:
         self.client = ClientView(client, profile)
         self.share = share
+        self.link = link
         self.log_status = short_log_status(log_status)
         self.commands = CommandApplier(self.adapt, self.use_profile, on_rate)
+        self.client_link: ClientLink | None = None
         self.console = Console(console_window, self._snapshot_before_start(profile),
-                               sample_names=sample_names())
+                               sample_names=sample_names(), link=link)
 
     # -- opening ------------------------------------------------------------------------------
 
@@ -98,6 +117,8 @@ class ConsoleLayout:
              on_rate: Callable[[Rate], str | None] | None = None) -> ConsoleLayout:
         if options.client_display is not None:
             return cls._open_client_display(options, profile, log_status, on_rate)
+        if options.link:
+            return cls._open_link(options, profile, log_status, on_rate)
         return cls._open_share(options, profile, log_status, on_rate)
 
     @classmethod
@@ -137,6 +158,34 @@ class ConsoleLayout:
         return cls(client, console, profile, share=False, log_status=log_status,
                    on_rate=on_rate)
 
+    @classmethod
+    def _open_link(cls, options: RunOptions, profile: Profile, log_status: str,
+                   on_rate: Callable[[Rate], str | None] | None) -> ConsoleLayout:
+        """The preview and the console side by side, tops level, both on the screen."""
+        start_display(options.display)
+        pygame.font.init()
+        sizes = pygame.display.get_desktop_sizes()
+        screen = sizes[options.display] if options.display < len(sizes) else None
+        width, height = LINK_SIZE_PX
+        if screen is not None:
+            height = min(height, screen[1])
+        preview_size = options.window or PREVIEW_SIZE_PX
+        preview_pos = None
+        if screen is not None:
+            preview_pos = (max(0, min(40, screen[0] - preview_size[0])),
+                           max(0, (screen[1] - height) // 2))
+        client = open_live_window(size_px=preview_size, display_index=options.display,
+                                  title=PREVIEW_TITLE, position=preview_pos, resizable=True)
+        where = control_window_position(preview_pos, preview_size, (width, height), screen)
+        console = pygame.Window(TITLE, (width, height),
+                                position=where if where is not None else (0, 0))
+        return cls(client, console, profile, share=False, log_status=log_status,
+                   on_rate=on_rate, link=True)
+
+    def show_link(self, link: ClientLink) -> None:
+        """The client link is served: the console shows it from the next frame on."""
+        self.client_link = link
+
     def connect(self, loop: LiveLoop) -> None:
         """The loop this layout serves: its controller applies the console's commands."""
         self.loop = loop
@@ -146,6 +195,9 @@ class ConsoleLayout:
 
     def describe(self) -> str:
         width, height = self.client.window.size_px
+        if self.link:
+            return (f"client preview {width}x{height} ('{PREVIEW_TITLE}'), the console with the "
+                    f"client link in '{TITLE}'; at {self.client.window.refresh_hz:.0f} Hz")
         if self.share:
             return (f"client window {width}x{height} ('{CLIENT_TITLE}'), the console in "
                     f"'{TITLE}'; share only the client window; at "
@@ -208,17 +260,17 @@ class ConsoleLayout:
     def reopen(self, *, vsync: bool, toggle_fullscreen: bool = False) -> None:
         """Without vsync (full screen stays as it is): the same size and place."""
         old = self.client.window
-        if self.share:
+        if self.share or self.link:
             position = old.sdl_window.position if isinstance(old, TextureWindow) else None
             size: tuple[int, int] | None = old.size_px
-            title = CLIENT_TITLE
+            title = PREVIEW_TITLE if self.link else CLIENT_TITLE
         else:
             position, size, title = None, None, CLIENT_DISPLAY_TITLE
         if isinstance(old, TextureWindow):
             old.close()  # not the plain window: that would close the console as well
         self.client.use_window(open_live_window(
             size_px=size, display_index=old.display_index, vsync=vsync, title=title,
-            position=position, resizable=self.share))
+            position=position, resizable=self.share or self.link))
 
     def close(self) -> None:
         self.console.window.destroy()
@@ -243,6 +295,7 @@ class ConsoleLayout:
         profile = self.commands.next_profile()
         assert profile is not None
         resting = state is State.IDLE and not frame.busy
+        link = self.client_link
         return ConsoleSnapshot(
             profile=profile,
             profile_names=self.commands.names,
@@ -254,4 +307,6 @@ class ConsoleLayout:
             ratings=self.commands.rating_list(),
             log_status=self.log_status,
             notice=self.commands.notice,
+            link_url=link.url if link is not None else "",
+            link_status=link.status() if link is not None else None,
         )

@@ -21,7 +21,7 @@ import ssl
 import threading
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -33,6 +33,7 @@ from bls.core.profile import Profile
 from bls.core.synth import SAMPLE_RATE
 from bls.core.timeline import SetTimeline
 from bls.link import protocol
+from bls.link.status import LinkStatus
 
 if TYPE_CHECKING:
     from bls.audio.lr_check import LrStep
@@ -78,7 +79,7 @@ class _Page:
 
 
 class LinkServer:
-    """The web server of one session. Thread-safe API: start, publish, lr_check, stop."""
+    """The web server of one session. Thread-safe API: start, publish, lr_check, status, stop."""
 
     def __init__(self, *, clock: Clock | None = None, allow_more: bool = False,
                  sample_rate: int = SAMPLE_RATE,
@@ -95,6 +96,7 @@ class LinkServer:
         self._state: str | None = None  # the newest "timelines" message, encoded
         self._sounds: dict[str, bytes] = {}
         self._pages: set[_Page] = set()
+        self._status = LinkStatus()  # replaced whole by the server thread (`_page_changed`)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._runner: web.AppRunner | None = None
@@ -158,6 +160,12 @@ class LinkServer:
     def ready(self) -> bool:
         """A page is connected and its sound is unlocked (the client tapped)."""
         return any(page.unlocked for page in tuple(self._pages))
+
+    @property
+    def status(self) -> LinkStatus:
+        """Pages connected, sound on, last page gone: one value, safe to read from any thread
+        (the server thread replaces it whole, never changes it in place)."""
+        return self._status
 
     def stop(self) -> None:
         """Close every page and the server; the token is dead from now on."""
@@ -262,6 +270,7 @@ class LinkServer:
             return ws
         page = _Page(ws)
         self._pages.add(page)
+        self._page_changed()
         self._tell("client page connected")
         sender = asyncio.create_task(self._send_loop(page))
         try:
@@ -278,6 +287,7 @@ class LinkServer:
                 self._handle(page, protocol.parse_client_message(message.data))
         finally:
             self._pages.discard(page)
+            self._page_changed(gone=True)
             if not self._stopped:
                 self._tell("client page disconnected (it goes on with the set it has)")
             page.queue.put_nowait(None)
@@ -292,6 +302,14 @@ class LinkServer:
             if message.unlocked and not page.unlocked:
                 self._tell("client page ready: sound on")
             page.unlocked = message.unlocked
+            self._page_changed()
+
+    def _page_changed(self, *, gone: bool = False) -> None:
+        """A page came, went or told its sound state: publish the new status whole."""
+        old = self._status
+        self._status = replace(
+            old, pages=len(self._pages), ready=any(page.unlocked for page in self._pages),
+            last_disconnect_s=self._clock.now() if gone else old.last_disconnect_s)
 
     def _tell(self, line: str) -> None:
         if self._on_change is not None:

@@ -1,7 +1,8 @@
 """Where the console's widgets are, for tests that click them: `python -m tests.e2e.console_layout`
 builds the console on SDL's dummy driver (the layout depends only on the window size) and prints
 {name: [x, y]} of widget centres in window coordinates, as JSON. With `--overlay WxH`: the office
-settings panel's fields on a window of that size."""
+settings panel's fields on a window of that size. With `--link`: the console of `bls run --link`,
+with the client link block's rectangles as [x, y, width, height] (`status:N`, `qr`)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame
 
 from bls.console.commands import ConsoleSnapshot
-from bls.console.console import SIZE_PX, Console
+from bls.console.console import LINK_SIZE_PX, SIZE_PX, Console
 from bls.profiles import Library
 
 
@@ -34,6 +35,16 @@ def main() -> None:
         entries = overlay.settings._entries
         print(json.dumps({f"field:{name}": [entry.rect.centerx + left, entry.rect.centery + top]
                           for name, entry in entries.items()}))
+        return
+    if sys.argv[1:2] == ["--link"]:
+        console = Console(pygame.Window("layout", LINK_SIZE_PX),
+                          ConsoleSnapshot(profile=profile, profile_names=tuple(library.names()),
+                                          speed_hz=profile.motion.speed_hz), link=True)
+        assert console.link is not None
+        rects = {f"status:{i}": label.rect for i, label in enumerate(console.link.status_lines)}
+        rects |= {"qr": console.link.qr_rect, "toggle": console.toggle.rect,
+                  "copy": console.link.copy.rect}
+        print(json.dumps({name: list(rect) for name, rect in rects.items()}))
         return
     console = Console(pygame.Window("layout", SIZE_PX),
                       ConsoleSnapshot(profile=profile, profile_names=tuple(library.names()),
