@@ -130,3 +130,39 @@ def test_a_port_in_use_is_one_line_and_a_runtime_failure() -> None:
             LinkServer().start("127.0.0.1", port)
     assert failed.value.exit_code == 1
     assert f"127.0.0.1:{port}" in str(failed.value) and "\n" not in str(failed.value)
+
+
+def _wait_for(check, what: str, timeout_s: float = 5.0) -> None:
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
+def test_the_status_follows_a_page_from_connecting_to_its_tap_to_leaving() -> None:
+    """What the console shows, read from another thread as the live loop reads it."""
+    from bls.clock import ManualClock
+    from bls.link.status import LinkStatus
+
+    clock = ManualClock()
+    with LinkServer(clock=clock) as server:
+        url = server.start("127.0.0.1", 0)
+        assert server.status == LinkStatus()
+        seen: list[LinkStatus] = []
+
+        async def page() -> None:
+            async with aiohttp.ClientSession() as client, client.ws_connect(url + "ws") as ws:
+                await asyncio.wait_for(ws.receive(), 5)  # hello: the server has the page now
+                seen.append(server.status)
+                await ws.send_str(json.dumps({"type": "state", "unlocked": True}))
+                await asyncio.to_thread(_wait_for, lambda: server.status.ready, "the tap")
+                seen.append(server.status)
+                clock.advance(7.0)
+
+        asyncio.run(page())
+        _wait_for(lambda: server.status.pages == 0, "the page to be gone")
+        assert seen == [LinkStatus(pages=1), LinkStatus(pages=1, ready=True)]
+        assert server.status == LinkStatus(pages=0, ready=False,
+                                           last_disconnect_s=clock.now())
