@@ -151,8 +151,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="the client view full screen on display N, the console on "
                                 "another display")
     placement.add_argument("--link", action="store_true",
-                           help="telehealth: a link the client opens; their browser draws the "
-                                "target and plays the tones")
+                           help="telehealth: a link the client opens (the console shows it "
+                                "and a QR code); their browser draws the target and plays the "
+                                "tones")
     run.add_argument("--host", metavar="H",
                      help="address the client link listens on (default 127.0.0.1: this "
                      "computer only; 0.0.0.0: every network)")
