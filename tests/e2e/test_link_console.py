@@ -1,6 +1,7 @@
 """`bls run --link` for real: the console shows the client link, a QR code a phone can read, and the
 client's status, which follows a real browser (Debian's chromium, on an X server of its own, as
-the client's device) opening the link and tapping; the console's Start reaches the page.
+the client's device) opening the link and tapping; Copy link reaches another program's paste; the
+console's Start reaches the page.
 
 Checked from outside: screenshots of the therapist's screen (the QR code read back module by
 module and compared with the link printed on stdout; the status line's colour, which differs per
@@ -101,6 +102,23 @@ def status_colour(image: np.ndarray, console: XWindow,
     return best if counts[best] >= 20 else None
 
 
+def click(env: Mapping[str, str], window: XWindow, rect: tuple[int, int, int, int]) -> None:
+    x, y, width, height = rect
+    subprocess.run(["xdotool", "mousemove", str(window.x + x + width // 2),
+                    str(window.y + y + height // 2), "click", "1"],
+                   env=merged_env(env), check=True, timeout=10)
+
+
+def clipboard_text(env: Mapping[str, str]) -> str:
+    """What another program on the display gets when it pastes."""
+    code = ("import pygame; pygame.display.init(); pygame.Window('paste', (8, 8)); "
+            "print(pygame.scrap.get_text(), end='')")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env=merged_env(env, {"PYGAME_HIDE_SUPPORT_PROMPT": "1"}),
+                            timeout=20, check=True)
+    return result.stdout
+
+
 def wait_for(env: Mapping[str, str], check: Callable[[np.ndarray], bool],
              what: str) -> np.ndarray:
     deadline = time.monotonic() + TIMEOUT_S
@@ -153,6 +171,12 @@ def test_the_console_shows_the_link_as_a_qr_code_and_follows_the_client(
         assert read_qr(crop(image, console, layout["qr"])) == qr_modules(url)
         assert status_colour(image, console, layout) == PLAIN
         keep(image, console, "console-waiting", tmp_path)
+        # Copy link: another program on the desktop (the call's chat) can paste the link.
+        click(xserver, console, layout["copy"])
+        deadline = time.monotonic() + TIMEOUT_S
+        while (pasted := clipboard_text(xserver)) != url and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert pasted == url
         # The preview holds the client's picture only: background and target, no words.
         assert not off_blend_pixels(window_pixels(xserver, preview), SHARE_BACKGROUND,
                                     SHARE_TARGET).any()
@@ -166,10 +190,7 @@ def test_the_console_shows_the_link_as_a_qr_code_and_follows_the_client(
                 keep(image, console, "console-client-ready", tmp_path)
 
                 # The console's Start reaches the page: the client's target leaves the centre.
-                x, y, width, height = layout["toggle"]
-                subprocess.run(["xdotool", "mousemove", str(console.x + x + width // 2),
-                                str(console.y + y + height // 2), "click", "1"],
-                               env=merged_env(xserver), check=True, timeout=10)
+                click(xserver, console, layout["toggle"])
                 profile = share_profile(24)
                 wait_for(client_env, lambda shot: abs(target_x(shot, profile) or 0.0) > 0.5,
                          "the set to move the target on the client's page")
