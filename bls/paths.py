@@ -4,8 +4,8 @@ Built-ins come from the installed package (`bls/_data`, put there by the wheel) 
 from a source checkout, from the repository's `config/` and `assets/`. The user's folders are the
 platform's own (platformdirs): `~/.config/bls` and `~/.local/share/bls` on Linux (or the XDG
 variables), `%APPDATA%\\bls` on Windows, `~/Library/Application Support/bls` on macOS.
-`BLS_CONFIG_HOME` and `BLS_DATA_HOME` override them (tests use them; so can a clinic that keeps
-profiles on a shared drive).
+`BLS_CONFIG_HOME`, `BLS_DATA_HOME` and `BLS_DOCUMENTS_HOME` override them (tests use them; so
+can a clinic that keeps profiles on a shared drive).
 """
 
 from __future__ import annotations
@@ -46,6 +46,15 @@ def user_data_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False, roaming=False))
+
+
+def user_documents_dir() -> Path:
+    """Where the console puts what a therapist exports (a session as CSV): the platform's
+    Documents folder; `BLS_DOCUMENTS_HOME` overrides it."""
+    override = os.environ.get("BLS_DOCUMENTS_HOME")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_documents_dir())
 
 
 def user_profiles_dir() -> Path:

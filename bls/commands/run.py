@@ -30,6 +30,7 @@ from bls.live.words import say
 from bls.log import open_log
 from bls.log.observer import LogObserver
 from bls.options import RunOptions
+from bls.paths import user_documents_dir
 from bls.profiles import Library
 from bls.settings import remember_last_profile, session_offset_s
 
@@ -132,7 +133,8 @@ def _open_layout(options: RunOptions, profile: Profile, log: Log
             return log.note_rating(rating.set_number, sud=rating.sud, voc=rating.voc,
                                    note=rating.note)
 
-        return ConsoleLayout.open(options, profile, log_status=log.describe(), on_rate=rate)
+        return ConsoleLayout.open(options, profile, log_status=log.describe(), on_rate=rate,
+                                  on_export=lambda: log.export_csv(user_documents_dir()))
     return OfficeLayout.open(options, profile)
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from bls.console.commands import (
     ChooseProfile,
     Command,
+    ExportCsv,
     Key,
     LrCheck,
     Quit,
@@ -48,10 +49,12 @@ class CommandApplier:
 
     def __init__(self, adapt: Callable[[Profile], Profile],
                  use_profile: Callable[[Profile], None],
-                 on_rate: Callable[[Rate], str | None] | None = None) -> None:
+                 on_rate: Callable[[Rate], str | None] | None = None,
+                 on_export: Callable[[], str] | None = None) -> None:
         self.adapt = adapt  # the layout's rule for profiles (share mode caps the speed)
         self.use_profile = use_profile  # the layout draws the client's picture anew
         self.on_rate = on_rate
+        self.on_export = on_export  # writes the session's CSV; says where, or why not
         self.loop: LiveLoop | None = None
         self.library = Library.discover()
         self.names = tuple(self.library.names())
@@ -110,6 +113,9 @@ class CommandApplier:
             self._save(command)
         elif isinstance(command, Rate):
             self._rate(command)
+        elif isinstance(command, ExportCsv):
+            self.notice = (self.on_export() if self.on_export is not None
+                           else "not exported: no session log here")
 
     def _choose(self, name: str) -> None:
         try:

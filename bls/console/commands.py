@@ -73,6 +73,11 @@ class Rate:
 
 
 @dataclass(frozen=True, slots=True)
+class ExportCsv:
+    """Export this session's log as a CSV file into the Documents folder (never over a file)."""
+
+
+@dataclass(frozen=True, slots=True)
 class LrCheck:
     """Play the left/right check (as L)."""
 
@@ -91,7 +96,7 @@ class Key:
 
 
 Command = Toggle | Speed | SetSpeed | UseProfile | ChooseProfile | SaveProfile | Rate | LrCheck \
-    | Quit | Key
+    | ExportCsv | Quit | Key
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,6 +36,7 @@ from bls.console.commands import (
     ChooseProfile,
     Command,
     ConsoleSnapshot,
+    ExportCsv,
     Key,
     LrCheck,
     Quit,
@@ -60,6 +61,7 @@ MAX_DRAW_HZ = 30.0
 MAX_DRAW_HZ_IN_SET = 10.0
 WIDE_MIN_PX = 960  # from this width the settings sit beside the session parts
 HUD_LINES = 6  # below the title line
+EXPORT_W = 120  # the Export CSV button, beside the SUD chart
 INTERACTION_S = 1.5  # after the last input, keep redrawing (hover, cursor) for this long
 
 _SPEED_KEYS = {
@@ -137,14 +139,20 @@ class Console:
         y += 24 + 112 + 10
         self._build_rating_strip(pygame.Rect(x, y, left_w, 178))
         y += 178 + 8
-        self.chart_rect = pygame.Rect(x, y, left_w, max(60, min(160, height - y - 12)))
+        chart_h = max(60, min(160, height - y - 12))
+        self.chart_rect = pygame.Rect(x, y, left_w - EXPORT_W - 10, chart_h)
         self.chart = UIImage(self.chart_rect, self._chart_surface(), m)
+        # The session's record leaves the machine only when the therapist asks: one click
+        # writes this session's CSV into the Documents folder (the notice says where).
+        self.export = UIButton(pygame.Rect(x + left_w - EXPORT_W, y, EXPORT_W, 34),
+                               "Export CSV", m, tool_tip_text="this session's sets and "
+                               "ratings as a spreadsheet file in your Documents folder")
         if self.wide:
             settings_rect = pygame.Rect(x + left_w + 20, 8, width - left_w - 52, height - 16)
         else:
             settings_rect = pygame.Rect(x, session_top, left_w, height - session_top - 8)
         self.settings = SettingsPanel(m, settings_rect, self.snapshot.profile, sample_names)
-        self._session_parts = (self.profiles_label, self.profiles, self.chart)
+        self._session_parts = (self.profiles_label, self.profiles, self.chart, self.export)
         if not self.wide:
             self.settings.panel.hide()
 
@@ -373,6 +381,8 @@ class Console:
                 return [Speed(+SPEED_STEP_HZ)]
             if element is self.lr_check:
                 return [LrCheck()]
+            if element is self.export:
+                return [ExportCsv()]
             if element is self.quit:
                 return [Quit()]
             if element is self.skip:

@@ -114,12 +114,18 @@ class ConsoleLayout:
 
     @classmethod
     def open(cls, options: RunOptions, profile: Profile, *, log_status: str,
-             on_rate: Callable[[Rate], str | None] | None = None) -> ConsoleLayout:
+             on_rate: Callable[[Rate], str | None] | None = None,
+             on_export: Callable[[], str] | None = None) -> ConsoleLayout:
+        """`on_rate` notes a rating in the session log (a problem, or None); `on_export` writes
+        the session as CSV (the line to show)."""
         if options.client_display is not None:
-            return cls._open_client_display(options, profile, log_status, on_rate)
-        if options.link:
-            return cls._open_link(options, profile, log_status, on_rate)
-        return cls._open_share(options, profile, log_status, on_rate)
+            layout = cls._open_client_display(options, profile, log_status, on_rate)
+        elif options.link:
+            layout = cls._open_link(options, profile, log_status, on_rate)
+        else:
+            layout = cls._open_share(options, profile, log_status, on_rate)
+        layout.commands.on_export = on_export
+        return layout
 
     @classmethod
     def _open_share(cls, options: RunOptions, profile: Profile, log_status: str,

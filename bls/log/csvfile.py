@@ -86,6 +86,28 @@ def write_csv(session: SessionRecord, out: Path, *, force: bool = False) -> Path
     return out
 
 
+def export_to_folder(session: SessionRecord, folder: Path) -> Path:
+    """Write the session's CSV into `folder` as bls-session-<id>.csv, or -2, -3 ... beside an
+    earlier export: never over a file (the console's one-click export)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CsvExportError(f"cannot use the folder {folder} ({error.strerror or error})"
+                             ) from None
+    stem = f"bls-session-{session.header.session_id}"
+    for number in range(1, 1000):
+        out = folder / (f"{stem}.csv" if number == 1 else f"{stem}-{number}.csv")
+        if out.exists():
+            continue
+        try:
+            return write_csv(session, out)
+        except CsvExportError:
+            if out.exists():
+                continue  # another export took the name meanwhile
+            raise
+    raise CsvExportError(f"{folder} holds 999 exports of this session already")
+
+
 def _move_if_absent(temporary: Path, out: Path) -> None:
     """Move into place unless `out` appeared meanwhile (a hard link fails if it exists)."""
     try:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bls import __version__
 from bls.core.timeline import SetTimeline
+from bls.log.csvfile import CsvExportError, export_to_folder
 from bls.log.readfile import LogFileError, read_lines
 from bls.log.records import (
     FRONTENDS,
@@ -113,6 +114,11 @@ class Log:
         """This session's sets so far with their ratings (for the SUD trend), log on or off."""
         return tuple(self._sets[n] for n in sorted(self._sets))
 
+    def export_csv(self, folder: Path) -> str:
+        """Export this session as it is on disk to a new CSV file in `folder`; one line saying
+        where it went, or why not (the console's Export button)."""
+        return "not exported: the session log is off (--no-log)"
+
     def rate(self, set_number: int, sud: int | None = None, voc: int | None = None,
              note: str | None = None) -> Rating:
         """Rate an ended set (replacing an earlier rating); RatingError if out of range."""
@@ -193,6 +199,15 @@ class SessionLog(Log):
 
     def describe(self) -> str:
         return f"session log: {self.path}"
+
+    def export_csv(self, folder: Path) -> str:
+        if not self.path.exists():
+            return "not exported: no set has ended yet"
+        try:
+            out = export_to_folder(read_session(self.path), folder)
+        except (LogFileError, CsvExportError) as error:
+            return f"not exported: {error}"
+        return f"exported to {out}"
 
     def close(self) -> None:
         self._closed = True

@@ -58,7 +58,7 @@ def main() -> None:
     centres |= {"save_name": settings.name_entry.rect.center,
                 "save_button": settings.save_button.rect.center,
                 "toggle": console.toggle.rect.center, "note": console.note.rect.center,
-                "chart": console.chart.rect.center}
+                "chart": console.chart.rect.center, "export": console.export.rect.center}
     print(json.dumps({name: list(centre) for name, centre in centres.items()}))
 
 

@@ -5,7 +5,9 @@ colour changed, the settings saved as a profile. Checked in screenshots and in t
 
 from __future__ import annotations
 
+import csv
 import json
+import os
 import subprocess
 import sys
 import time
@@ -144,6 +146,15 @@ def test_a_sud_a_colour_and_a_saved_profile_through_the_console(
     wait_until(lambda: logged_suds().split()[-2:] == ["7", "7"], "SUD 7 in the session log")
     wait_until(lambda: bool(np.all(window_pixels(env, window) == SUD_POINT, axis=-1).any()),
                "the SUD on the trend chart")
+
+    # Export CSV: one click puts this session, SUD included, in the Documents folder.
+    documents = Path(os.environ["BLS_DOCUMENTS_HOME"])
+    click(env, window, where["export"])
+    wait_until(lambda: any(documents.glob("bls-session-*.csv")), "the exported CSV")
+    exported = next(documents.glob("bls-session-*.csv"))
+    with exported.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["set"], row["sud"], row["ended"]) for row in rows] == [("1", "7", "completed")]
 
     # A colour typed by name: the swatch and the client's target turn gold at once (at rest).
     click(env, window, where["field:target.color"])

@@ -15,6 +15,7 @@ from bls.clock import ManualClock
 from bls.console import form
 from bls.console.commands import (
     ConsoleSnapshot,
+    ExportCsv,
     Key,
     Quit,
     Rate,
@@ -131,6 +132,10 @@ def test_the_strip_closes_when_the_next_set_starts_and_the_chart_follows(console
     before = pygame.image.tobytes(console.chart.image, "RGB")
     ended_set(console, 2, (Rating(1, 6), Rating(2, 3)))
     assert pygame.image.tobytes(console.chart.image, "RGB") != before
+
+
+def test_the_export_button_asks_for_this_session_as_csv(console: Console) -> None:
+    assert click(console, console.export.rect.center) == [ExportCsv()]
 
 
 def test_a_colour_typed_in_the_settings_is_used_from_the_next_set(console: Console) -> None:

@@ -13,4 +13,5 @@ def _private_config(tmp_path_factory: pytest.TempPathFactory,
     home = tmp_path_factory.mktemp("config")
     monkeypatch.setenv("BLS_CONFIG_HOME", str(home))
     monkeypatch.setenv("BLS_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("BLS_DOCUMENTS_HOME", str(tmp_path_factory.mktemp("documents")))
     return home

@@ -413,6 +413,24 @@ def test_csv_export_keeps_an_existing_file_unless_forced(standard: Profile,
     assert [p.name for p in tmp_path.iterdir()] == ["session.csv"]  # no temporary left
 
 
+def test_the_console_export_writes_this_session_into_a_new_file_each_time(
+        standard: Profile, tmp_path: Path) -> None:
+    log = SessionLog.open("share", folder=tmp_path / "logs", wall_clock=fixed_clock())
+    documents = tmp_path / "Documents"
+    assert log.export_csv(documents) == "not exported: no set has ended yet"
+    three_sets(log, standard)
+    first = log.export_csv(documents)
+    second = log.export_csv(documents)
+    session = log.header.session_id
+    assert first == f"exported to {documents / f'bls-session-{session}.csv'}"
+    assert second == f"exported to {documents / f'bls-session-{session}-2.csv'}"
+    with (documents / f"bls-session-{session}.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["sud"] for row in rows] == ["7", "5", "2"]
+    assert mode(documents / f"bls-session-{session}-2.csv") == 0o600
+    assert NullLog().export_csv(documents) == "not exported: the session log is off (--no-log)"
+
+
 def test_the_log_imports_neither_pygame_nor_sounddevice() -> None:
     code = ("import sys, bls.log, bls.log.observer, bls.log.csvfile, bls.commands.log\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
