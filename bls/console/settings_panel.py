@@ -154,6 +154,8 @@ class SettingsPanel:
                     commands += self._apply(name, entry.get_text())
             if element is self.name_entry:
                 commands += self._ask_to_save()
+                # Enter is done typing: the keyboard goes back to the session (Space starts).
+                self.manager.set_focus_set(None)
         elif event.type == pygame_gui.UI_DROP_DOWN_MENU_CHANGED:
             for name, menu in self._menus.items():
                 if element is menu:

@@ -175,6 +175,7 @@ def test_save_as_profile_refuses_a_built_in_and_asks_before_replacing(console: C
     assert "'standard' is a built-in profile" in settings.message.text
 
     assert SaveProfile("Calm gold") in type_into(console, settings.name_entry, "Calm gold")
+    assert key(console, "space", " ") == [Toggle()]  # Enter saved; Space starts the next set
 
     save_profile(console.snapshot.profile, "Calm gold")
     commands = type_into(console, settings.name_entry, "calm gold")
