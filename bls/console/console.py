@@ -145,8 +145,8 @@ class Console:
         # The session's record leaves the machine only when the therapist asks: one click
         # writes this session's CSV into the Documents folder (the notice says where).
         self.export = UIButton(pygame.Rect(x + left_w - EXPORT_W, y, EXPORT_W, 34),
-                               "Export CSV", m, tool_tip_text="this session's sets and "
-                               "ratings as a spreadsheet file in your Documents folder")
+                               "Export CSV", m,
+                               tool_tip_text="this session as a file in Documents")
         if self.wide:
             settings_rect = pygame.Rect(x + left_w + 20, 8, width - left_w - 52, height - 16)
         else:

@@ -207,7 +207,7 @@ class SessionLog(Log):
             out = export_to_folder(read_session(self.path), folder)
         except (LogFileError, CsvExportError) as error:
             return f"not exported: {error}"
-        return f"exported to {out}"
+        return f"exported to {out.parent.name}: {out.name}"  # the console's line is narrow
 
     def close(self) -> None:
         self._closed = True

@@ -422,8 +422,8 @@ def test_the_console_export_writes_this_session_into_a_new_file_each_time(
     first = log.export_csv(documents)
     second = log.export_csv(documents)
     session = log.header.session_id
-    assert first == f"exported to {documents / f'bls-session-{session}.csv'}"
-    assert second == f"exported to {documents / f'bls-session-{session}-2.csv'}"
+    assert first == f"exported to Documents: bls-session-{session}.csv"
+    assert second == f"exported to Documents: bls-session-{session}-2.csv"
     with (documents / f"bls-session-{session}.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["sud"] for row in rows] == ["7", "5", "2"]
