@@ -11,6 +11,7 @@ link) hear of every published change and every set that ends.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -131,6 +132,7 @@ class LiveLoop:
         self._fullscreen_toggles = 0
         self._message_shown = ""
         self._message_until = 0.0
+        self._shown_s = -math.inf  # the picture time of the last frame
         layout.connect(self)
 
     @property
@@ -170,7 +172,11 @@ class LiveLoop:
             self._window_changed()
 
         flip_at = self.pacer.next_flip()
-        shown = output.heard_time(flip_at) - self.offset_s
+        # Picture time never runs backwards: when the sound device stalls (a sound server that
+        # wakes up late, a Bluetooth hiccup) the audio clock snaps back by the stall, and the
+        # target then holds still until the sound catches up instead of jumping back.
+        shown = max(self._shown_s, output.heard_time(flip_at) - self.offset_s)
+        self._shown_s = shown
         ended = session.tick(shown)
         self.reporter.report(shown, ended)
         if ended is not None:
