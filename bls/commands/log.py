@@ -21,7 +21,7 @@ from bls.log.store import UnknownLogError, find_log, list_logs, log_id, read_ses
 EXIT_OK, EXIT_USAGE = 0, 2
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """`bls log ...` under the main parser's subcommands."""
     log = commands.add_parser("log", help="list, show, export or delete session logs")
     actions = log.add_subparsers(dest="log_action", metavar="ACTION",

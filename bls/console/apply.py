@@ -102,7 +102,8 @@ class CommandApplier:
         elif isinstance(command, Quit):
             controller.apply(Action(Kind.QUIT))
         elif isinstance(command, Key):
-            action = action_for(command.event)  # type: ignore[arg-type]  # a pygame event
+            # Key carries the pygame event as an opaque object (commands.py imports no pygame).
+            action = action_for(command.event)  # type: ignore[arg-type]
             if action is not None and action.kind not in CONSOLE_IGNORED_KINDS:
                 controller.apply(action)
         elif isinstance(command, ChooseProfile):

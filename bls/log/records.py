@@ -147,14 +147,17 @@ def set_from_timeline(set_number: int, timeline: SetTimeline, profile: str, now_
 
 def checked_rating(sud: object = None, voc: object = None, note: object = None) -> Rating:
     """A Rating, or RatingError naming the first value that is out of range."""
+    scores: list[int | None] = []
     for name, value, (low, high) in (("SUD", sud, SUD_RANGE), ("VOC", voc, VOC_RANGE)):
         if value is None:
+            scores.append(None)
             continue
         if isinstance(value, bool) or not isinstance(value, int):
             raise RatingError(f"{name} must be a whole number from {low} to {high}, "
                               f"not {value!r}")
         if not low <= value <= high:
             raise RatingError(f"{name} must be from {low} to {high}, not {value}")
+        scores.append(value)
     text = "" if note is None else note
     if not isinstance(text, str):
         raise RatingError(f"the note must be text, not {type(text).__name__}")
@@ -163,7 +166,7 @@ def checked_rating(sud: object = None, voc: object = None, note: object = None) 
         raise RatingError(f"the note is {len(text)} characters; at most {NOTE_MAX_CHARS}")
     if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in text):
         raise RatingError("the note must be one line of text (no line breaks or control codes)")
-    return Rating(sud=sud, voc=voc, note=text)  # type: ignore[arg-type]
+    return Rating(sud=scores[0], voc=scores[1], note=text)
 
 
 # -- lines ------------------------------------------------------------------------------------
