@@ -321,7 +321,7 @@ class Console:
         if event.type in (pygame.QUIT, pygame.WINDOWCLOSE):
             return [Quit()]
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
-            return [Quit()]  # Esc quits at once, even while typing (DESIGN.md safety rules)
+            return [Quit()]  # Esc quits at once, even while typing (a safety rule)
         if event.type == pygame.KEYDOWN and not self._typing():
             return self._key(event)
         if event.type == pygame.TEXTINPUT and not self._typing():
