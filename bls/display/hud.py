@@ -18,6 +18,7 @@ from bls.display.fonts import ui_font
 # top-left to bottom-right; every other path leaves all four corners free.
 _HUD_CORNER = {"diagonal-down": "top-right"}
 PADDING_PX = 8
+HELP_ANCHOR = "bottom-centre"  # the keys overlay, on every kind of picture
 
 
 def hud_corner(path: str) -> str:

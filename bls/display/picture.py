@@ -16,11 +16,9 @@ import pygame
 
 from bls.core.profile import Target
 from bls.core.timeline import Point
-from bls.display.hud import Panel
+from bls.display.hud import HELP_ANCHOR, Panel
 from bls.display.renderer import TargetRenderer
 from bls.display.window import TextureWindow, Window
-
-HELP_ANCHOR = "bottom-centre"
 
 
 class Picture(Protocol):

@@ -16,8 +16,7 @@ from pygame._sdl2.video import Renderer, Texture
 
 from bls.core.profile import Target
 from bls.core.timeline import Point
-from bls.display.hud import Panel
-from bls.display.picture import HELP_ANCHOR
+from bls.display.hud import HELP_ANCHOR, Panel
 from bls.display.renderer import TargetRenderer
 from bls.display.window import TextureWindow
 
