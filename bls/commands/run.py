@@ -32,7 +32,7 @@ from bls.log.observer import LogObserver
 from bls.options import RunOptions
 from bls.paths import user_documents_dir
 from bls.profiles import Library
-from bls.settings import remember_last_profile, session_offset_s
+from bls.settings import session_offset_s
 
 if TYPE_CHECKING:
     from bls.console.commands import Rate
@@ -184,7 +184,6 @@ class OfficeLayout:
 
     def use_profile(self, profile: Profile) -> None:
         self.client.use_profile(profile)
-        remember_last_profile(profile.key, say)  # bls opens with it next time
 
     def reopen(self, *, vsync: bool, toggle_fullscreen: bool = False) -> None:
         """A new window rather than a changed one: without a window manager (or with a strict

@@ -35,7 +35,6 @@ from bls.core.session import State
 from bls.live.controls import Action, Kind, action_for
 from bls.profiles import Library
 from bls.settings import remember_last_profile
-from bls.sounds import SoundFileError, voice_for
 
 if TYPE_CHECKING:
     from bls.live.engine import LiveLoop
@@ -48,11 +47,9 @@ class CommandApplier:
     """Applies console commands to `loop` (set with `connect` once the loop exists)."""
 
     def __init__(self, adapt: Callable[[Profile], Profile],
-                 use_profile: Callable[[Profile], None],
                  on_rate: Callable[[Rate], str | None] | None = None,
                  on_export: Callable[[], str] | None = None) -> None:
         self.adapt = adapt  # the layout's rule for profiles (share mode caps the speed)
-        self.use_profile = use_profile  # the layout draws the client's picture anew
         self.on_rate = on_rate
         self.on_export = on_export  # writes the session's CSV; says where, or why not
         self.loop: LiveLoop | None = None
@@ -137,22 +134,18 @@ class CommandApplier:
             self.notice = "the changes apply from the next set"
 
     def _switch(self, profile: Profile) -> None:
-        """Use `profile` now (the target is at rest): session, tone and the client's picture."""
+        """Use `profile` now, as a profile key would (the target is at rest): the session, the
+        tone, the client's picture and the observers; while a set runs it waits."""
         loop = self.loop
         assert loop is not None
         profile = self.adapt(profile)
-        try:
-            voice = voice_for(profile.audio, loop.output.sample_rate)
-        except SoundFileError as error:
-            self.notice = f"not used: {error}"
-            return
         t = loop.output.change_time(loop.clock.now())
-        if not loop.session.switch_profile(profile, t):
+        if loop.session.state(t) is not State.IDLE:
             self.pending = profile
             return
-        loop.output.set_voice(voice)
-        loop.output.publish(loop.session.timelines())
-        self.use_profile(profile)
+        problem = loop.controller.use_profile(profile, t)
+        if problem is not None:
+            self.notice = f"not used: {problem}"
 
     def _save(self, command: SaveProfile) -> None:
         profile = self.next_profile()

@@ -44,10 +44,8 @@ from bls.display.window import (
 from bls.link.status import LinkStatus
 from bls.live.client_view import ClientView
 from bls.live.controls import Action, Kind, View, action_for
-from bls.live.words import say
 from bls.options import RunOptions
 from bls.profiles import sample_names
-from bls.settings import remember_last_profile
 
 if TYPE_CHECKING:
     from bls.live.engine import Frame, LiveLoop
@@ -105,7 +103,7 @@ class ConsoleLayout:
         self.share = share
         self.link = link
         self.log_status = short_log_status(log_status)
-        self.commands = CommandApplier(self.adapt, self.use_profile, on_rate)
+        self.commands = CommandApplier(self.adapt, on_rate)
         self.client_link: ClientLink | None = None
         self.console = Console(console_window, self._snapshot_before_start(profile),
                                sample_names=sample_names(), link=link)
@@ -194,7 +192,6 @@ class ConsoleLayout:
 
     def connect(self, loop: LiveLoop) -> None:
         """The loop this layout serves: its controller applies the console's commands."""
-        self.loop = loop
         self.commands.connect(loop)
 
     # -- the live loop's questions ------------------------------------------------------------
@@ -254,14 +251,13 @@ class ConsoleLayout:
     def after_frame(self, frame: Frame, view: View) -> None:
         if not pygame.mouse.get_visible() and self.console.pointer_inside():
             pygame.mouse.set_visible(True)
-        if self.loop is not None:
+        if self.commands.loop is not None:
             self.commands.after_frame(frame.t)
             self.console.show(self._snapshot(frame, view))
         self.console.draw()
 
     def use_profile(self, profile: Profile) -> None:
         self.client.use_profile(profile)
-        remember_last_profile(profile.key, say)  # bls opens with it next time
 
     def reopen(self, *, vsync: bool, toggle_fullscreen: bool = False) -> None:
         """Without vsync (full screen stays as it is): the same size and place."""
@@ -288,7 +284,7 @@ class ConsoleLayout:
                                speed_hz=profile.motion.speed_hz, log_status=self.log_status)
 
     def _snapshot(self, frame: Frame, view: View) -> ConsoleSnapshot:
-        loop = self.loop
+        loop = self.commands.loop
         assert loop is not None
         session = loop.session
         state = session.state(frame.t)

@@ -19,7 +19,6 @@ from bls.live.client_view import ClientView
 if TYPE_CHECKING:
     from bls.console.apply import CommandApplier
     from bls.console.overlay import SettingsOverlay
-    from bls.core.profile import Profile
     from bls.live.engine import Frame, LiveLoop
 
 OPEN_KEY = pygame.K_s
@@ -88,9 +87,6 @@ class OfficeSettings:
             if profile is not None:
                 self.overlay.show(profile, self.commands.notice)
 
-    def use_profile(self, profile: Profile) -> None:
-        self.client.use_profile(profile)
-
     def _open(self) -> None:
         from bls.console.apply import CommandApplier
         from bls.console.overlay import SettingsOverlay
@@ -98,7 +94,7 @@ class OfficeSettings:
 
         assert self.loop is not None
         if self.commands is None:
-            self.commands = CommandApplier(lambda profile: profile, self.use_profile)
+            self.commands = CommandApplier(lambda profile: profile)
             self.commands.connect(self.loop)
         profile = self.commands.next_profile()
         assert profile is not None

@@ -183,6 +183,21 @@ class Controller:
             view.volume = round(min(1.0, max(0.0, view.volume + action.amount)), 2)
             self.output.set_volume(view.volume)
 
+    def use_profile(self, profile: Profile, t: float) -> str | None:
+        """Use `profile` from t on (the target must rest then): the session, the tone and, via
+        `on_profile`, the picture and the observers. The reason it was not used, or None."""
+        if self.session.state(t) is not State.IDLE:
+            return "stop the set to switch profile"
+        try:
+            voice = voice_for(profile.audio, self.output.sample_rate)
+        except SoundFileError as error:
+            return str(error)
+        self.session.switch_profile(profile, t)
+        self.output.set_voice(voice)
+        if self.on_profile is not None:
+            self.on_profile(profile)
+        return None
+
     def _switch_profile(self, index: int, t: float) -> None:
         if index >= len(self.profiles):
             self.view.message = f"no profile {index + 1}"
@@ -192,15 +207,10 @@ class Controller:
             return
         try:
             profile = self.profiles[index]()
-            voice = voice_for(profile.audio, self.output.sample_rate)
-        except (ProfileError, SoundFileError) as error:
+        except ProfileError as error:
             self.view.message = str(error)
             return
-        self.session.switch_profile(profile, t)
-        self.output.set_voice(voice)
-        self.view.message = f"profile {profile.name}"
-        if self.on_profile is not None:
-            self.on_profile(profile)
+        self.view.message = self.use_profile(profile, t) or f"profile {profile.name}"
 
     def _toggle(self, t: float) -> bool:
         """Stop a running or queued set at t; otherwise start one `start_lead_s` after t."""

@@ -29,6 +29,7 @@ from bls.display.pacer import FramePacer
 from bls.live.client_view import ClientView
 from bls.live.controls import Action, Controller, Kind, View
 from bls.live.words import SetReporter, hud_lines, key_help_lines, say
+from bls.settings import remember_last_profile
 
 MESSAGE_S = 4.0  # a HUD message (why a key did nothing) shows this long
 PROBLEM_CHECK_S = 1.0  # how often to ask the audio whether it is still well
@@ -237,8 +238,11 @@ class LiveLoop:
     # -- changes ----------------------------------------------------------------------------
 
     def _use_profile(self, profile: Profile) -> None:
+        """A profile is in use (a key, the console, the settings panel): the layout's picture,
+        the observers (the client link's page) and the next start of bls follow it."""
         self.layout.use_profile(profile)
-        self._published()  # observers see the new look and sound now (the client link's page)
+        self._published()
+        remember_last_profile(profile.key, say)
 
     def _lr_check_planned(self, plan: tuple[LrStep, ...]) -> None:
         for observer in self.observers:

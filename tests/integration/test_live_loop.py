@@ -92,3 +92,36 @@ def test_a_stalled_sound_clock_holds_the_target_instead_of_jumping_back(dummy_vi
     assert len(held) == pytest.approx(STALL_S / PERIOD_S, abs=2)
     assert len(set(held)) == 1
     assert layout.frames[-1].position != held[0]
+
+
+class RecordingObserver:
+    def __init__(self) -> None:
+        self.profiles: list[str] = []
+
+    def published(self, session: Session) -> None:
+        self.profiles.append(session.profile.key)
+
+    def set_ended(self, ended, session: Session) -> None: ...  # type: ignore[no-untyped-def]
+    def lr_check(self, plan) -> None: ...  # type: ignore[no-untyped-def]
+
+
+def test_a_profile_chosen_in_the_console_reaches_the_observers_as_a_key_does(
+        dummy_video) -> None:
+    from bls.console.apply import CommandApplier
+    from bls.console.commands import ChooseProfile
+    from bls.live.controls import Action, Kind
+
+    library = Library.discover()
+    clock = ManualClock(100.0)
+    observer = RecordingObserver()
+    loop = LiveLoop(Session(library.load("standard")), RecordingLayout(), NullOutput(clock=clock),
+                    clock, offset_s=0.0, profiles=[lambda: library.load("fast")],
+                    observers=[observer])
+    console = CommandApplier(lambda profile: profile)
+    console.connect(loop)
+
+    console.apply(ChooseProfile("slow"))  # the console's profile list (the client link's page
+    assert loop.session.profile.key == "slow"  # must change its look as the picture does)
+    assert observer.profiles[-1] == "slow"
+    loop.controller.apply(Action(Kind.PROFILE, 0))  # key 1
+    assert observer.profiles[-1] == "fast"
