@@ -22,6 +22,7 @@ import pygame
 
 from bls.console.commands import ConsoleSnapshot, Rating
 from bls.console.console import SIZE_PX, Console
+from bls.console.gui import RedrawPace
 from bls.display.fonts import ui_font
 from bls.profiles import Library, sample_names
 
@@ -46,8 +47,7 @@ def main() -> None:
     labels = ["Start", "Slower", "Faster", *library.names()[:6], "L/R check", "Quit"]
 
     def redraw_console() -> None:
-        console._dirty = True
-        console._last_draw_s = -1e9
+        console.pace = RedrawPace(console.clock)  # a redraw is due at once
         assert console.draw()
 
     def redraw_control(k: int) -> None:

@@ -13,7 +13,6 @@ With the client link, a column on the right shows the link, its QR code and the 
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 
 import pygame
@@ -44,31 +43,26 @@ from bls.console.commands import (
     Speed,
     Toggle,
 )
-from bls.console.gui import BACKGROUND, Manager
+from bls.console.gui import BACKGROUND, MAX_DRAW_HZ, Manager, RedrawPace
 from bls.console.link_block import LinkBlock
 from bls.console.rating import SKIP_KEY, RatingDraft, trend_points
 from bls.console.settings_panel import SettingsPanel
+from bls.core.session import SPEED_STEP_HZ
+from bls.live.controls import Kind, action_for
 
 TITLE = "bls console - do not share"
 SIZE_PX = (1000, 680)  # wide: on a screen of its own (fits 1280x720)
 NARROW_SIZE_PX = (560, 900)  # beside share mode's 1280x720 client window on a 1920x1080 screen
 LINK_COLUMN_PX = 380  # the client link's column, right of the narrow console
 LINK_SIZE_PX = (NARROW_SIZE_PX[0] + LINK_COLUMN_PX, NARROW_SIZE_PX[1])
-SPEED_STEP_HZ = 0.1
-MAX_DRAW_HZ = 30.0
 # During a set the client view's frames come first: a console redraw costs about 4 ms (bench/
 # console_cost.py), so it redraws at most 10 times a second then, right after a frame is shown.
 MAX_DRAW_HZ_IN_SET = 10.0
 WIDE_MIN_PX = 960  # from this width the settings sit beside the session parts
 HUD_LINES = 6  # below the title line
 EXPORT_W = 120  # the Export CSV button, beside the SUD chart
-INTERACTION_S = 1.5  # after the last input, keep redrawing (hover, cursor) for this long
-
-_SPEED_KEYS = {
-    pygame.K_UP: +SPEED_STEP_HZ, pygame.K_RIGHT: +SPEED_STEP_HZ, pygame.K_PAGEDOWN: +SPEED_STEP_HZ,
-    pygame.K_DOWN: -SPEED_STEP_HZ, pygame.K_LEFT: -SPEED_STEP_HZ, pygame.K_PAGEUP: -SPEED_STEP_HZ,
-}
-_TOGGLE_KEYS = {pygame.K_SPACE, pygame.K_RETURN, pygame.K_KP_ENTER, pygame.K_b, pygame.K_PERIOD}
+_KEY_COMMANDS: dict[Kind | None, Command] = {
+    Kind.TOGGLE: Toggle(), Kind.LR_CHECK: LrCheck(), Kind.QUIT: Quit()}
 _INPUT_EVENTS = {pygame.KEYDOWN, pygame.KEYUP, pygame.TEXTINPUT, pygame.TEXTEDITING,
                  pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION,
                  pygame.MOUSEWHEEL}
@@ -91,10 +85,7 @@ class Console:
         self._showing_settings = False
         self._skipped: set[int] = set()
         self._draft: RatingDraft | None = None
-        self._dirty = True
-        self._last_input_s = -math.inf
-        self._last_draw_s = -math.inf
-        self._last_update_s = self.clock.now()
+        self.pace = RedrawPace(self.clock)
         self.link: LinkBlock | None = None
         self._build(sample_names, link)
         self._follow(snapshot)
@@ -211,7 +202,7 @@ class Console:
     def _follow(self, snapshot: ConsoleSnapshot) -> None:
         old = self.snapshot
         self.snapshot = snapshot
-        self._dirty = True
+        self.pace.dirty = True
         profile = snapshot.profile
         lines = [*snapshot.hud, snapshot.log_status] if snapshot.hud else [
             f"{profile.name}  {snapshot.speed_hz:.2f} Hz", snapshot.log_status]
@@ -268,7 +259,7 @@ class Console:
         if draft.note:
             parts.append("note kept")
         self.strip_status.set_text("; ".join(parts) + "   (Space starts the next set)")
-        self._dirty = True
+        self.pace.dirty = True
 
     def _chart_surface(self) -> pygame.Surface:
         width, height = self.chart_rect.size
@@ -309,15 +300,14 @@ class Console:
         if not self.owns(event):
             return []
         if event.type in _INPUT_EVENTS:
-            self._last_input_s = self.clock.now()
-            self._dirty = True
+            self.pace.touched()
         if event.type == pygame.MOUSEMOTION:
             self.manager.pointer_at(event.pos)
         elif event.type == pygame.WINDOWLEAVE:
             self.manager.pointer_at(None)
-            self._dirty = True
+            self.pace.dirty = True
         elif event.type in (pygame.WINDOWEXPOSED, pygame.WINDOWSHOWN, pygame.WINDOWRESTORED):
-            self._dirty = True
+            self.pace.dirty = True
         if event.type in (pygame.QUIT, pygame.WINDOWCLOSE):
             return [Quit()]
         if event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE:
@@ -354,19 +344,17 @@ class Console:
             self.link is not None and self.link.typing)
 
     def _key(self, event: pygame.event.Event) -> list[Command]:
-        key = event.key
+        """A rating key while the strip asks, else the office's key map (bls.live.controls):
+        the session's own commands by name, every other key for the engine as it is."""
         rating = self.rating_key(event)
         if rating is not None:
             return rating
-        if key in _TOGGLE_KEYS:
-            return [Toggle()]
-        if key in _SPEED_KEYS:
-            return [Speed(_SPEED_KEYS[key])]
-        if key == pygame.K_l:
-            return [LrCheck()]
-        if key == pygame.K_q:
-            return [Quit()]
-        return [Key(event)]
+        action = action_for(event)
+        kind = action.kind if action is not None else None
+        if action is not None and kind is Kind.SPEED:
+            return [Speed(action.amount)]
+        command = _KEY_COMMANDS.get(kind)
+        return [command] if command is not None else [Key(event)]
 
     def _widget_event(self, event: pygame.event.Event) -> list[Command]:
         element = getattr(event, "ui_element", None)
@@ -427,7 +415,7 @@ class Console:
             self._skipped.add(self._draft.set_number)
             self._draft = None
             self.strip.hide()
-            self._dirty = True
+            self.pace.dirty = True
         return []
 
     # --- drawing -----------------------------------------------------------------------------
@@ -435,18 +423,13 @@ class Console:
     def draw(self) -> bool:
         """Redraw the window if something changed, at most MAX_DRAW_HZ while the therapist uses
         it. Returns whether it drew."""
-        now = self.clock.now()
-        interacting = (now - self._last_input_s < INTERACTION_S or self._typing()
-                       or self.settings.expanded)
-        rate_hz = MAX_DRAW_HZ_IN_SET if self.snapshot.running else MAX_DRAW_HZ
-        if not (self._dirty or interacting) or now - self._last_draw_s < 1.0 / rate_hz:
+        elapsed = self.pace.due(self._typing() or self.settings.expanded,
+                                MAX_DRAW_HZ_IN_SET if self.snapshot.running else MAX_DRAW_HZ)
+        if elapsed is None:
             return False
-        self.manager.update(max(0.0, now - self._last_update_s))
-        self._last_update_s = now
+        self.manager.update(elapsed)
         surface = self.window.get_surface()
         surface.fill(BACKGROUND)
         self.manager.draw_ui(surface)
         self.window.flip()
-        self._dirty = False
-        self._last_draw_s = now
         return True

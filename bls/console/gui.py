@@ -8,9 +8,15 @@ windows open that would light up console buttons while the pointer is over the c
 
 from __future__ import annotations
 
+import math
+
 import pygame
 import pygame_gui
 
+from bls.clock import Clock
+
+MAX_DRAW_HZ = 30.0  # while the therapist uses a panel
+INTERACTION_S = 1.5  # after the last input, keep redrawing (hover, cursor) for this long
 BACKGROUND = (28, 30, 34)
 TEXT = (230, 232, 236)
 QUIET_TEXT = (170, 178, 188)
@@ -69,3 +75,32 @@ def solid(size: tuple[int, int], color: tuple[int, int, int]) -> pygame.Surface:
     surface = pygame.Surface(size)
     surface.fill(color)
     return surface
+
+
+class RedrawPace:
+    """When a pygame-gui surface is worth drawing again: after a change (`dirty`), or while the
+    therapist is at it (hover, a blinking cursor), and never more often than asked."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.dirty = True
+        self._last_input_s = -math.inf
+        self._last_draw_s = -math.inf
+        self._last_update_s = clock.now()
+
+    def touched(self) -> None:
+        """The therapist pressed, typed or pointed: redraw now and for a moment after."""
+        self._last_input_s = self.clock.now()
+        self.dirty = True
+
+    def due(self, busy: bool, max_hz: float = MAX_DRAW_HZ) -> float | None:
+        """None when no draw is due; otherwise the seconds to advance the manager by, and the
+        draw counts as done. `busy`: a text box has the keyboard or a menu is open."""
+        now = self.clock.now()
+        interacting = busy or now - self._last_input_s < INTERACTION_S
+        if not (self.dirty or interacting) or now - self._last_draw_s < 1.0 / max_hz:
+            return None
+        elapsed = max(0.0, now - self._last_update_s)
+        self._last_update_s = self._last_draw_s = now
+        self.dirty = False
+        return elapsed

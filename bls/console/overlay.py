@@ -9,21 +9,17 @@ second; the layout puts that surface over the picture it composes.
 
 from __future__ import annotations
 
-import math
-
 import pygame
 
 from bls.clock import Clock
 from bls.console.commands import Command
-from bls.console.gui import BACKGROUND, Manager
+from bls.console.gui import BACKGROUND, Manager, RedrawPace
 from bls.console.settings_panel import SettingsPanel
 from bls.core.profile import Profile
 
 KEY = pygame.K_s
 SIZE_PX = (540, 600)
 MARGIN_PX = 20
-MAX_DRAW_HZ = 30.0
-INTERACTION_S = 1.5
 _POINTER_EVENTS = (pygame.MOUSEMOTION, pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP,
                    pygame.MOUSEWHEEL)
 
@@ -44,16 +40,13 @@ class SettingsOverlay:
                                       sample_names)
         self.surface = pygame.Surface(self.rect.size)
         self.is_open = False
-        self._dirty = True
-        self._last_input_s = -math.inf
-        self._last_draw_s = -math.inf
-        self._last_update_s = self.clock.now()
+        self.pace = RedrawPace(self.clock)
 
     def open(self, profile: Profile, notice: str = "") -> None:
         self.settings.show_profile(profile)
         self.settings.say(notice or "S or Esc closes this panel", ok=True)
         self.is_open = True
-        self._dirty = True
+        self.pace.dirty = True
         pygame.mouse.set_visible(True)
 
     def close(self) -> None:
@@ -65,7 +58,7 @@ class SettingsOverlay:
         self.settings.show_profile(profile)
         if notice and notice != self.settings.message.text:
             self.settings.say(notice, ok=not notice.startswith("not "))
-            self._dirty = True
+            self.pace.dirty = True
 
     def handle(self, event: pygame.event.Event) -> tuple[bool, list[Command]]:
         """(whether the panel used the event up, the commands it gives)."""
@@ -73,7 +66,7 @@ class SettingsOverlay:
         if element is not None:
             if getattr(element, "ui_manager", None) is not self.manager:
                 return False, []
-            self._dirty = True
+            self.pace.dirty = True
             self.manager.process_events(event)
             return True, self.settings.handle(event)
         if event.type == pygame.KEYDOWN:
@@ -103,23 +96,17 @@ class SettingsOverlay:
         return False, []
 
     def _touched(self) -> None:
-        self._last_input_s = self.clock.now()
-        self._dirty = True
+        self.pace.touched()
 
     def render(self) -> bool:
         """Draw the panel into `surface` if it changed (at most MAX_DRAW_HZ while in use);
         returns whether it did."""
-        now = self.clock.now()
-        interacting = (now - self._last_input_s < INTERACTION_S or self.settings.typing
-                       or self.settings.expanded)
-        if not (self._dirty or interacting) or now - self._last_draw_s < 1.0 / MAX_DRAW_HZ:
+        elapsed = self.pace.due(self.settings.typing or self.settings.expanded)
+        if elapsed is None:
             return False
-        self.manager.update(max(0.0, now - self._last_update_s))
-        self._last_update_s = now
+        self.manager.update(elapsed)
         self.surface.fill(BACKGROUND)
         self.manager.draw_ui(self.surface)
-        self._dirty = False
-        self._last_draw_s = now
         return True
 
 
