@@ -48,7 +48,6 @@ class Step:
     publish: tuple[SetTimeline, ...] | None = None
     cue_at_s: float | None = None
     ended: SetEnded | None = None  # a set came back to rest (for the session log)
-    ended_timeline: SetTimeline | None = None  # ...and this was its timeline
 
 
 def _clock_text(seconds: float) -> str:
@@ -143,11 +142,11 @@ class TapProgram:
             if ended is not None and ended.stopped_by_hand:
                 return replace(self._finish(f"set {ended.set_number} stopped after "
                                             f"{ended.passes_done} passes", guided=False),
-                               ended=ended, ended_timeline=current)
+                               ended=ended)
             if ended is not None:
                 return replace(self._finish(f"set {ended.set_number} done: "
                                             f"{ended.total_passes} passes"),
-                               ended=ended, ended_timeline=current)
+                               ended=ended)
         if self.phase == "pause" and current is not None and heard_s >= current.start_s:
             return self._started()
         return Step()
@@ -215,8 +214,7 @@ class TapProgram:
         return Step(first.messages + second.messages,
                     second.publish if second.publish is not None else first.publish,
                     first.cue_at_s if first.cue_at_s is not None else second.cue_at_s,
-                    first.ended or second.ended,
-                    first.ended_timeline or second.ended_timeline)
+                    first.ended or second.ended)
 
 
 # -- the loop -----------------------------------------------------------------------------------
@@ -263,7 +261,7 @@ def run_loop(program: TapProgram, output: AudioOutput, clock: Clock, ui: TapUI, 
 
     def apply(step: Step) -> None:
         if step.ended is not None:  # on disk before "set N done" is said
-            recorder.record(step.ended, step.ended_timeline, program.profile.name)
+            recorder.set_ended(step.ended, program.session)
         for text in step.messages:
             ui.message(text)
         if step.publish is not None:

@@ -36,6 +36,7 @@ class SetEnded:
     total_passes: int
     stopped_by_hand: bool
     rest_s: float
+    timeline: SetTimeline  # the set as it ran (its speeds, its stop), for the session log
 
 
 class Session:
@@ -147,6 +148,7 @@ class Session:
             total_passes=timeline.total_passes(),
             stopped_by_hand=timeline.stop is not None,
             rest_s=timeline.rest_s,
+            timeline=timeline,
         )
 
     # -- for the HUD ------------------------------------------------------------------------

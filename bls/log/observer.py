@@ -1,8 +1,8 @@
 """The session log as an observer of the live loop: each set that ends becomes one record.
 
-Rules: called by the loop right after `Session.tick` reported the end, so `session.current` is
-the set that ended, and once more as the program quits (`quit`), for a set still under way;
-never raises; a problem with the log is said once through `say`.
+Rules: called with each `SetEnded` (which carries the set's timeline) and once more as the
+program quits (`quit`), for a set still under way; never raises; a problem with the log is said
+once through `say`.
 """
 
 from __future__ import annotations
@@ -33,13 +33,7 @@ class LogObserver:
         pass  # a left/right check is not a set
 
     def set_ended(self, ended: SetEnded, session: Session) -> None:
-        self.record(ended, session.current, session.profile.name)
-
-    def record(self, ended: SetEnded, timeline: SetTimeline | None, profile: str) -> None:
-        """Write the set that `ended` reports; `timeline` is that set's (None: nothing to do)."""
-        if timeline is None:
-            return
-        self._write(ended.set_number, timeline, profile, ended.rest_s)
+        self._write(ended.set_number, ended.timeline, session.profile.name, ended.rest_s)
 
     def quit(self, session: Session, t: float) -> None:
         """The program quits at `t` (the session clock): a set under way is logged as stopped
