@@ -24,18 +24,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(autouse=True)
-def _private_data(tmp_path_factory: pytest.TempPathFactory,
-                  monkeypatch: pytest.MonkeyPatch) -> Path:
-    """bls started by a test writes its session log (and a CSV exported from the console) into
-    folders of the test's own, never the developer's (children get them through merged_env's
-    copy of os.environ)."""
-    data = tmp_path_factory.mktemp("data")
-    monkeypatch.setenv("BLS_DATA_HOME", str(data))
-    monkeypatch.setenv("BLS_DOCUMENTS_HOME", str(tmp_path_factory.mktemp("documents")))
-    return data
-
-
 @pytest.fixture(scope="session")
 def xserver() -> Iterator[dict[str, str]]:
     """{"DISPLAY": ":N"} of a 1920x1080x24 Xvfb with a black root window."""
