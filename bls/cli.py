@@ -19,13 +19,19 @@ from typing import NoReturn
 
 from bls import __version__, signals
 from bls.core.profile import Profile, ProfileError, reference_rows, with_overrides
-from bls.options import CalibrateOptions, DoctorOptions, RunOptions, TapOptions
+from bls.options import (
+    MAX_PAUSE_S,
+    MAX_SETS,
+    CalibrateOptions,
+    DoctorOptions,
+    RunOptions,
+    TapOptions,
+)
 from bls.profiles import DEFAULT_PROFILE, Library
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other command-line tools
 SHARE_PROFILE = "share"
-MAX_SETS = 1000  # bls.commands.export.MAX_SETS; here too so that parsing needs no numpy
 SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "log", "doctor", "calibrate")
 
 
@@ -63,8 +69,6 @@ def _count(highest: int) -> Callable[[str], int]:
 
 def _pause_seconds(text: str) -> float:
     """--pause: 0 to an hour (longer is not a pause between sets)."""
-    from bls.commands.export import MAX_PAUSE_S
-
     value = _seconds(text)
     if value > MAX_PAUSE_S:
         raise argparse.ArgumentTypeError(f"{text!r} is more than {MAX_PAUSE_S:g} seconds")

@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+# Guided sequences (bls tap) and tracks (bls export-audio): more sets than this is surely a
+# typo, and a pause longer than an hour is not a pause between sets. Both are refused at once.
+MAX_SETS = 1000
+MAX_PAUSE_S = 3600.0
+
 
 @dataclass(frozen=True, slots=True)
 class RunOptions:

@@ -27,6 +27,7 @@ from bls.core.profile import Profile
 from bls.core.program import plan_sets
 from bls.core.synth import SAMPLE_RATE, Synth
 from bls.core.timeline import SetTimeline
+from bls.options import MAX_PAUSE_S, MAX_SETS
 from bls.sounds import voice_for
 
 TAIL_S = 1.0  # silence after the last set so players do not cut the final tone
@@ -36,8 +37,6 @@ CHANNELS, SAMPLE_BYTES = 2, 2
 # (rather than written as RF64, which many phones and media players cannot play).
 WAV_MAX_DATA_BYTES = 2**32 - 1 - 36
 MAX_TRACK_S = 6 * 3600.0
-MAX_SETS = 1000  # a track of sets and pauses; more is surely a typo (and is refused at once)
-MAX_PAUSE_S = 3600.0
 EXIT_USAGE, EXIT_FAILURE = 2, 1
 # The disk, not the user's choice of file: a failure at run time (exit 1).
 _RUNTIME_ERRNOS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG}
