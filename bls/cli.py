@@ -12,20 +12,21 @@ import argparse
 import math
 import os
 import sys
-import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
 from bls import __version__, signals
-from bls.core.profile import Profile, ProfileError, reference_rows, with_overrides
+from bls.core.profile import Profile, ProfileError, with_overrides
 from bls.options import (
     MAX_PAUSE_S,
     MAX_SETS,
     CalibrateOptions,
     DoctorOptions,
+    ExportOptions,
     RunOptions,
     TapOptions,
+    UsageError,
 )
 from bls.profiles import DEFAULT_PROFILE, Library
 
@@ -33,10 +34,6 @@ EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # as if killed by SIGPIPE, like other command-line tools
 SHARE_PROFILE = "share"
 SUBCOMMANDS = ("run", "tap", "export-audio", "profiles", "log", "doctor", "calibrate")
-
-
-class UsageError(Exception):
-    """Bad usage the user can fix; printed as one line, exit code 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -257,113 +254,17 @@ def run_options(args: argparse.Namespace) -> RunOptions:
                       cert=args.cert, key=args.key)
 
 
-def cmd_profiles(args: argparse.Namespace) -> int:
-    library = Library.discover()
-    if args.action == "list":
-        return _list_profiles(library)
-    if args.action == "keys":
-        for key, allowed, _unit, doc in reference_rows():
-            print(f"{key:18} {allowed:48} {doc}")
-        return EXIT_OK
-    if not args.target:
-        raise UsageError(f"bls profiles {args.action}: needs a profile "
-                         f"{'file' if args.action == 'check' else 'name'}")
-    if args.action == "check":
-        profile = library.load_file(Path(args.target))
-        print(f"{args.target}: ok ({profile.name}, {profile.motion.speed_hz:g} Hz, "
-              f"{profile.length.describe()})")
-        return EXIT_OK
-    profile = library.load(args.target)
-    print(format_profile(profile))
-    return EXIT_OK
-
-
-def _list_profiles(library: Library) -> int:
-    """The table of profiles; entries that are not files, and profiles that do not load, are
-    one line each on stderr (exit 2 if a profile is broken), and the others are still listed."""
-    for skipped in library.skipped():
-        sys.stderr.write(f"bls: {skipped.note()}\n")
-    print(f"{'':2}{'profile':10} {'speed':>7} {'passes/min':>10}  {'set':>10}  description")
-    code = EXIT_OK
-    for number, name in enumerate(library.names(), start=1):
-        key = str(number) if number <= 9 else " "
-        try:
-            p = library.load(name)
-        except ProfileError as error:
-            sys.stderr.write(f"bls: {error}\n")
-            print(f"{key:2}{name:10} {'(cannot be used: see above)':>41}")
-            code = EXIT_USAGE
-            continue
-        print(f"{key:2}{name:10} {p.motion.speed_hz:5.2f}Hz {p.passes_per_minute:10.0f}  "
-              f"{p.length.describe():>10}  {p.description}")
-    return code
-
-
-def format_profile(profile: object) -> str:
-    from bls.core.profile import Profile
-
-    assert isinstance(profile, Profile)
-    m, s, t, a = profile.motion, profile.length, profile.target, profile.audio
-
-    def hex_color(rgb: tuple[int, int, int]) -> str:
-        return "#{:02x}{:02x}{:02x}".format(*rgb)
-
-    lines = [
-        f"# {profile.name} ({profile.source})",
-        f"# {profile.description}" if profile.description else None,
-        "[motion]",
-        f'path = "{m.path}"',
-        f"speed = {m.speed_hz:g}   # Hz = {profile.passes_per_minute:g} passes per minute",
-        f"max_speed = {m.max_speed_hz:g}",
-        f'easing = "{m.easing}"',
-        f"dwell = {m.dwell_s:g}",
-        f"amplitude = {m.amplitude:g}",
-        "[set]",
-        f"passes = {s.passes}" if s.passes is not None else f"seconds = {s.seconds:g}",
-        "[target]",
-        f'shape = "{t.shape}"',
-        f"size = {t.size:g}",
-        f'color = "{hex_color(t.color)}"',
-        f'background = "{hex_color(t.background)}"',
-        f'image = "{t.image}"' if t.image else None,
-        f"trail = {t.trail_s:g}",
-        "[audio]",
-        f'tone = "{a.tone}"',
-        f"frequency = {a.frequency_hz:g}",
-        f"duration = {a.duration_s:g}",
-        f"volume = {a.volume:g}",
-        f'pan = "{a.pan}"',
-        f"crossfeed = {a.crossfeed:g}",
-    ]
-    return "\n".join(line for line in lines if line is not None)
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from bls.commands.export import export_audio, terminal_progress
-    from bls.core.profile import Profile
-
-    profile = load_profile(args)
-    assert isinstance(profile, Profile)
-    if args.out.suffix.lower() != ".wav":
-        raise UsageError(f"{args.out}: the output must be a .wav file")
-    started = time.perf_counter()
-    show = terminal_progress(f"writing {args.out}") if sys.stderr.isatty() else None
-    summary = export_audio(args.out, profile, args.sets, args.pause, force=args.force,
-                           progress=show)
-    elapsed = time.perf_counter() - started
-    minutes, seconds = divmod(summary.seconds, 60)
-    print(f"{summary.path}: {int(minutes)}:{seconds:04.1f} of audio, {summary.sets} set(s) of "
-          f"{profile.length.describe()} at {profile.motion.speed_hz:g} Hz, {summary.tones} tones, "
-          f"48 kHz stereo (written in {elapsed:.1f} s)")
-    return EXIT_OK
-
-
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command
     if command == "profiles":
-        return cmd_profiles(args)
+        from bls.commands.profiles import profiles_command
+
+        return profiles_command(args.action, args.target)
     if command == "export-audio":
-        return cmd_export(args)
+        from bls.commands.export import export_command
+
+        return export_command(ExportOptions(out=args.out, sets=args.sets, pause_s=args.pause,
+                                            force=args.force), load_profile(args))
     if command == "run":
         check_link_options(args)
         from bls.commands.run import run_command

@@ -15,6 +15,10 @@ MAX_SETS = 1000
 MAX_PAUSE_S = 3600.0
 
 
+class UsageError(Exception):
+    """Bad usage the user can fix; printed as one line, exit code 2."""
+
+
 @dataclass(frozen=True, slots=True)
 class RunOptions:
     """`bls run`."""
@@ -41,6 +45,16 @@ class TapOptions:
     sets: int = 1
     pause_s: float = 20.0
     no_log: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ExportOptions:
+    """`bls export-audio`."""
+
+    out: Path
+    sets: int = 1
+    pause_s: float = 20.0
+    force: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,11 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
+from bls.clock import Clock
 from bls.core.profile import Profile
 from bls.core.program import plan_sets
 from bls.core.synth import SAMPLE_RATE, Synth
 from bls.core.timeline import SetTimeline
-from bls.options import MAX_PAUSE_S, MAX_SETS
+from bls.options import MAX_PAUSE_S, MAX_SETS, ExportOptions
 from bls.sounds import voice_for
 
 TAIL_S = 1.0  # silence after the last set so players do not cut the final tone
@@ -192,3 +193,20 @@ def terminal_progress(label: str) -> Callable[[float], None]:
             sys.stderr.flush()
 
     return show
+
+
+def export_command(options: ExportOptions, profile: Profile) -> int:
+    """`bls export-audio OUT.wav`: write the track and say what it holds."""
+    if options.out.suffix.lower() != ".wav":
+        raise ExportError(f"{options.out}: the output must be a .wav file")
+    clock = Clock()
+    started = clock.now()
+    show = terminal_progress(f"writing {options.out}") if sys.stderr.isatty() else None
+    summary = export_audio(options.out, profile, options.sets, options.pause_s,
+                           force=options.force, progress=show)
+    elapsed = clock.now() - started
+    minutes, seconds = divmod(summary.seconds, 60)
+    print(f"{summary.path}: {int(minutes)}:{seconds:04.1f} of audio, {summary.sets} set(s) of "
+          f"{profile.length.describe()} at {profile.motion.speed_hz:g} Hz, {summary.tones} tones, "
+          f"48 kHz stereo (written in {elapsed:.1f} s)")
+    return 0
