@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from bls.core.colors import hex_color
 from bls.core.profile import Profile, ProfileError, reference_rows
 from bls.options import UsageError
 from bls.profiles import Library
@@ -62,9 +63,6 @@ def _list_profiles(library: Library) -> int:
 def format_profile(profile: Profile) -> str:
     """Every setting of a profile, as TOML a user can copy into a file of their own."""
     m, s, t, a = profile.motion, profile.length, profile.target, profile.audio
-
-    def hex_color(rgb: tuple[int, int, int]) -> str:
-        return "#{:02x}{:02x}{:02x}".format(*rgb)
 
     lines = [
         f"# {profile.name} ({profile.source})",

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bls.core.colors import RGB
+from bls.core.colors import hex_color
 from bls.core.profile import (
     MIN_SPEED_HZ,
     SPECS,
@@ -122,10 +122,6 @@ def text_of(profile: Profile, name: str) -> str:
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)
-
-
-def hex_color(rgb: RGB) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 def parse_text(name: str, text: str) -> Any:

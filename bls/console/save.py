@@ -18,7 +18,7 @@ from typing import Any
 import tomli_w
 
 from bls import paths
-from bls.console.form import hex_color
+from bls.core.colors import hex_color
 from bls.core.profile import Layer, Profile, ProfileError, parse
 from bls.profiles import BASE_PROFILE, sample_names
 

@@ -58,6 +58,11 @@ def parse_color(text: str) -> RGB | None:
     return (value >> 16, (value >> 8) & 0xFF, value & 0xFF)
 
 
+def hex_color(rgb: RGB) -> str:
+    """"#rrggbb", as profiles write colours (and parse_color reads them)."""
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
 def relative_luminance(rgb: RGB) -> float:
     """WCAG 2 relative luminance of an sRGB colour, 0 (black) to 1 (white)."""
 

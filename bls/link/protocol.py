@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from bls.core.colors import hex_color
 from bls.core.profile import MAX_SPEED_HZ, Profile
 from bls.core.synth import FADE_IN_PASSES, MIN_RAMP_S, VOLUME_CEILING
 from bls.core.timeline import SetTimeline
@@ -32,10 +33,6 @@ MAX_MESSAGE_BYTES = 512  # the page's messages are a few dozen bytes
 MAX_MESSAGES_PER_S = 20.0  # sustained rate (a ping every 50 ms is far more than sync needs)
 MESSAGE_BURST = 40  # what may arrive at once (sync sends a burst of pings on connect)
 MAX_PING_ID = 2**31
-
-
-def _hex(rgb: tuple[int, int, int]) -> str:
-    return "#{:02x}{:02x}{:02x}".format(*rgb)
 
 
 def timeline_dict(timeline: SetTimeline) -> dict[str, Any]:
@@ -72,8 +69,8 @@ def scene_dict(profile: Profile) -> dict[str, Any]:
     return {
         "shape": "circle" if target.shape == "image" else target.shape,
         "size": target.size,
-        "color": _hex(target.color),
-        "background": _hex(target.background),
+        "color": hex_color(target.color),
+        "background": hex_color(target.background),
         "trail_s": target.trail_s,
         "amplitude": profile.motion.amplitude,
     }
