@@ -19,7 +19,6 @@ import secrets
 import socket
 import ssl
 import threading
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -28,12 +27,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 from aiohttp import WSMsgType, web
 
+from bls.audio.lr_check import beep_wave
 from bls.clock import Clock
 from bls.core.profile import Profile
 from bls.core.synth import SAMPLE_RATE
 from bls.core.timeline import SetTimeline
 from bls.link import protocol
 from bls.link.status import LinkStatus
+from bls.sounds import voice_for
 
 if TYPE_CHECKING:
     from bls.audio.lr_check import LrStep
@@ -112,7 +113,7 @@ class LinkServer:
         aiohttp_log = logging.getLogger("aiohttp")
         aiohttp_log.addHandler(logging.NullHandler())
         aiohttp_log.propagate = False
-        self._add_sound("beep", lambda: _beep_wave(self._sample_rate))
+        self._add_sound("beep", lambda: beep_wave(self._sample_rate))
         loop = asyncio.new_event_loop()
         self._loop = loop
         self._thread = threading.Thread(target=loop.run_forever, name="bls-link", daemon=True)
@@ -141,14 +142,16 @@ class LinkServer:
     def publish(self, timelines: Sequence[SetTimeline], profile: Profile,
                 volume_share: float = 1.0) -> None:
         """Send the session's timelines (call with what goes to `output.publish`)."""
-        self._add_sound(protocol.sound_id(profile), lambda: _tone_wave(profile, self._sample_rate))
+        self._add_sound(protocol.sound_id(profile),
+                        # the tone exactly as bls plays it (same synth, sample and ramps)
+                        lambda: voice_for(profile.audio, self._sample_rate).wave)
         message = protocol.encode(protocol.timelines_message(timelines, profile, volume_share))
         self._state = message
         self._send_all(message)
 
     def lr_check(self, plan: Sequence[LrStep]) -> None:
         """Play a left/right check on the page (words and beeps at the plan's timeline times)."""
-        self._add_sound("beep", lambda: _beep_wave(self._sample_rate))
+        self._add_sound("beep", lambda: beep_wave(self._sample_rate))
         self._send_all(protocol.encode(protocol.lr_check_message(plan)))
 
     @property
@@ -282,7 +285,7 @@ class LinkServer:
             async for message in ws:
                 if message.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
                     continue
-                if not page.limit.allow(time.monotonic()):
+                if not page.limit.allow(self._clock.now()):
                     continue
                 self._handle(page, protocol.parse_client_message(message.data))
         finally:
@@ -336,19 +339,6 @@ def _file(name: str) -> web.Response:
     body = (STATIC_DIR / name).read_bytes()
     return web.Response(body=body, headers={**SECURITY_HEADERS,
                                             "Content-Type": STATIC_FILES[name]})
-
-
-def _tone_wave(profile: Profile, rate: int) -> np.ndarray:
-    """The tone exactly as bls plays it (same synth, same sample, same ramps), mono, peak 1."""
-    from bls.sounds import voice_for
-
-    return voice_for(profile.audio, rate).wave
-
-
-def _beep_wave(rate: int) -> np.ndarray:
-    from bls.audio.lr_check import beep_wave
-
-    return beep_wave(rate)
 
 
 def _tls_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
