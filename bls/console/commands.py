@@ -13,11 +13,6 @@ from dataclasses import dataclass, field
 from bls.core.profile import Profile
 from bls.link.status import LinkStatus
 
-# SUD and VOC scales and the note's length, as the session log accepts them.
-SUD_RANGE = (0, 10)
-VOC_RANGE = (1, 7)
-NOTE_MAX_CHARS = 200
-
 
 @dataclass(frozen=True, slots=True)
 class Toggle:

@@ -29,9 +29,6 @@ from pygame_gui.elements import (
 
 from bls.clock import Clock
 from bls.console.commands import (
-    NOTE_MAX_CHARS,
-    SUD_RANGE,
-    VOC_RANGE,
     ChooseProfile,
     Command,
     ConsoleSnapshot,
@@ -49,6 +46,7 @@ from bls.console.rating import SKIP_KEY, RatingDraft, trend_points
 from bls.console.settings_panel import SettingsPanel
 from bls.core.session import SPEED_STEP_HZ
 from bls.live.controls import Kind, action_for
+from bls.log.records import NOTE_MAX_CHARS, SUD_RANGE, VOC_RANGE
 
 TITLE = "bls console - do not share"
 SIZE_PX = (1000, 680)  # wide: on a screen of its own (fits 1280x720)

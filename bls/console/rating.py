@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from bls.console.commands import NOTE_MAX_CHARS, SUD_RANGE, VOC_RANGE, Rate, Rating
+from bls.console.commands import Rate, Rating
+from bls.log.records import NOTE_MAX_CHARS, SUD_RANGE, VOC_RANGE
 
 SUD_TEN_KEY = "t"  # one key for SUD 10 (the digits give 0-9)
 SKIP_KEY = "n"  # "no rating": closes the strip for this set
