@@ -13,13 +13,12 @@ import errno
 import json
 import math
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bls import paths
-from bls.tomlfile import TomlFileError, read_toml
+from bls.tomlfile import TomlFileError, read_toml, write_atomically
 
 MAX_OFFSET_S = 0.5
 MAX_PROFILE_CHARS = 1024  # a profile name or a path to a profile file
@@ -112,26 +111,12 @@ def save_settings(settings: Settings, path: Path | None = None) -> Path:
         if path.is_dir():
             raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
         path.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, data)
+        write_atomically(path, data)
     except OSError as error:
         kept = "; the old settings are kept" if path.is_file() else ""
         raise SettingsError(f"{path}: cannot save settings: {_save_reason(path, error)}"
                             f"{kept}") from None
     return path
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")  # mkstemp makes it 0600
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())  # a full disk shows here, not after the rename
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _save_reason(path: Path, error: OSError) -> str:

@@ -1,5 +1,6 @@
 """The one way bls reads a TOML file (profiles, settings, session logs): bytes in, a dict or
-one `TomlFileError` naming the file and saying why, in one line.
+one `TomlFileError` naming the file and saying why, in one line. And the one way bls writes its
+own small files (settings, saved profiles): `write_atomically`.
 
 Rules: nothing but a regular file is ever read (a folder, FIFO, device or socket is refused
 before a byte is read, and opening never blocks); size, encoding, nesting depth and key depth
@@ -13,6 +14,7 @@ import errno
 import os
 import re
 import stat
+import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -96,6 +98,23 @@ def read_bytes(path: Path | str, *, max_bytes: int = MAX_BYTES) -> bytes:
         raise TomlFileError(path, _os_reason(path, error)) from None
     _check_size(path, len(data), max_bytes)
     return data
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` whole, or leave it as it was: written 0600 to a temporary file
+    beside it (".name.*.tmp", which no listing of *.toml picks up), synced, then renamed over it.
+    Raises OSError; no temporary file is left."""
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".tmp")  # mkstemp makes it 0600
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())  # a full disk shows here, not after the rename
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def decode_utf8(path: Path | str, data: bytes) -> str:

@@ -9,9 +9,7 @@ first). Every refusal is a `SaveError` with one printable line.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +19,7 @@ from bls import paths
 from bls.core.colors import hex_color
 from bls.core.profile import Layer, Profile, ProfileError, parse
 from bls.profiles import BASE_PROFILE, sample_names
+from bls.tomlfile import write_atomically
 
 MAX_NAME_LENGTH = 40
 
@@ -123,23 +122,8 @@ def save_profile(profile: Profile, name: str, *, overwrite: bool = False,
     text = "# bls profile, saved from the settings panel\n" + tomli_w.dumps(table)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomically(path, text)
+        write_atomically(path, text.encode("utf-8"))
     except OSError as error:
         raise SaveError(f"cannot write {path}: {error.strerror}") from None
     return path
 
-
-def _write_atomically(path: Path, text: str) -> None:
-    # mkstemp creates the file 0600; a leftover ".name.*.tmp" never ends in .toml, so no profile
-    # list ever shows half a file.
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.",
-                                             suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
