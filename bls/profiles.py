@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bls import paths
-from bls.core.profile import Layer, Profile, ProfileError, load_layer, parse
+from bls.core.profile import Layer, Profile, ProfileError, parse
+from bls.tomlfile import TomlFileError, read_toml
 
 DEFAULT_PROFILE = "standard"
 BASE_PROFILE = "base"
@@ -24,6 +25,16 @@ BUILTIN_ORDER = ("standard", "slow", "fast", "tapping", "share")
 def sample_names(sounds_dir: Path | None = None) -> tuple[str, ...]:
     folder = sounds_dir or paths.sounds_dir()
     return tuple(sorted(p.stem for p in folder.glob("*.wav"))) if folder.is_dir() else ()
+
+
+def load_layer(path: Path) -> Layer:
+    """Read one TOML file. Anything that keeps it from being read (missing, a folder, a link
+    loop, not UTF-8, too deep, too large, not TOML) is a ProfileError naming the file."""
+    try:
+        data = read_toml(path)
+    except TomlFileError as error:
+        raise ProfileError(str(path), None, error.reason) from None
+    return Layer(str(path), data)
 
 
 def _real(path: Path) -> Path:

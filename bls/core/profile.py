@@ -1,8 +1,9 @@
-"""Profiles: read TOML layers, then validate them into one frozen `Profile`.
+"""Profiles: validate TOML layers (plain dicts) into one frozen `Profile`.
 
-Rules: `load_layer` only reads a file; `parse` turns plain dicts into frozen dataclasses or raises
-`ProfileError`, which names the file, the key, the value and what is allowed. Every number has a
-range in `SPECS`; the README's profile table is generated from the same table. No clock, no pygame.
+Rules: pure: files are read by `bls.profiles.load_layer`; `parse` turns plain dicts into frozen
+dataclasses or raises `ProfileError`, which names the file, the key, the value and what is
+allowed. Every number has a range in `SPECS`; the README's profile table is generated from the
+same table. No clock, no pygame, no file.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from bls.core.colors import RGB, parse_color
-from bls.tomlfile import TomlFileError, read_toml
 
 # Safety limits: not settings, so they live here and nowhere else.
 MAX_SPEED_HZ = 2.0
@@ -171,16 +171,6 @@ class Layer:
 
     source: str
     data: Mapping[str, Any]
-
-
-def load_layer(path: Path) -> Layer:
-    """Read one TOML file. Anything that keeps it from being read (missing, a folder, a link
-    loop, not UTF-8, too deep, too large, not TOML) is a ProfileError naming the file."""
-    try:
-        data = read_toml(path)
-    except TomlFileError as error:
-        raise ProfileError(str(path), None, error.reason) from None
-    return Layer(str(path), data)
 
 
 def check_keys(layer: Layer) -> None:
