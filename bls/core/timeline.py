@@ -53,6 +53,9 @@ class Stop:
     duration_s: float
 
 
+ROUNDING_S = 1e-6  # far above float rounding of times, far below a sample (21 us)
+
+
 def clamp_speed(speed_hz: float, max_speed_hz: float = MAX_SPEED_HZ) -> float:
     return min(max(speed_hz, MIN_SPEED_HZ), max_speed_hz, MAX_SPEED_HZ)
 
@@ -258,25 +261,35 @@ class SetTimeline:
         return max(0, min(done, self.total_passes()))
 
     def events(self, t_from: float, t_to: float) -> tuple[EdgeEvent, ...]:
-        """The tones of this set with t_from <= time < t_to, in order."""
+        """The tones of this set with t_from <= time < t_to, in order.
+
+        Each pass's tone belongs to exactly one segment, chosen by phase (the segment whose
+        phase range holds the pass's arrival), not by comparing computed times: a speed change
+        at the very moment of an arrival would otherwise let both segments sound it.
+        """
         n = self.total_passes()
         if self.stop is not None:
             t_to = min(t_to, self.stop.start_s)
         found: list[EdgeEvent] = []
-        bounds = [s.start_s for s in self.segments[1:]] + [math.inf]
-        for segment, segment_end in zip(self.segments, bounds, strict=True):
-            lo, hi = max(t_from, segment.start_s), min(t_to, segment_end)
-            if lo >= hi:
-                continue
+        for index, segment in enumerate(self.segments):
+            if segment.start_s >= t_to:
+                break
+            following = self.segments[index + 1] if index + 1 < len(self.segments) else None
+            if following is not None and following.start_s + ROUNDING_S < t_from:
+                continue  # over before the window (its arrivals are a rounding error at most late)
             share = self._sweep_share(segment.speed_hz)
             pass_s = self.pass_time_s(segment.speed_hz)
-            phase_lo = segment.phase + (lo - segment.start_s) / pass_s
-            k = max(0, math.ceil(phase_lo - share - 1e-12))
+            k = max(0, math.ceil(segment.phase - share))  # first arrival at or after its start
+            if t_from > segment.start_s:  # skip arrivals before the window (one early: safe)
+                k = max(k, math.floor(segment.phase + (t_from - segment.start_s) / pass_s - share))
             while k < n:
+                if following is not None and \
+                        k + self._sweep_share(following.speed_hz) >= following.phase:
+                    break  # this arrival, and every later one, is the next segment's
                 time_s = segment.start_s + (k + share - segment.phase) * pass_s
-                if time_s >= hi:
+                if time_s >= t_to:
                     break
-                if time_s >= lo:
+                if time_s >= t_from:
                     found.append(EdgeEvent(time_s, side_of_pass(k), k))
                 k += 1
         return tuple(found)

@@ -157,3 +157,17 @@ def test_speed_is_capped_by_the_safety_limit_and_the_profile() -> None:
 
 def test_sides_alternate_starting_right() -> None:
     assert [side_of_pass(k) for k in range(4)] == ["right", "left", "right", "left"]
+
+
+def test_a_speed_change_at_the_moment_of_an_arrival_sounds_that_tone_once() -> None:
+    # At 0.05 Hz the first pass arrives at t = 30 s (a hair over 0.05 Hz puts the rounding on the
+    # edge); a speed change just then must not let the old and the new speed both sound it.
+    # Found by the property test above.
+    before = begin(passes=30, speed=0.05000000000000001, path="horizontal", easing="sine",
+                   dwell=0.0)
+    after = before.with_speed(30.0, 1.0)
+    passes = [event.pass_index for event in after.events(0, 10_000)]
+    assert passes == list(range(30))
+    # Split into the audio's blocks at the change, the tone still sounds once.
+    split = after.events(0, 30.0) + after.events(30.0, 10_000)
+    assert [event.pass_index for event in split] == list(range(30))

@@ -8,6 +8,7 @@
 export const MAX_SPEED_HZ = 2.0;
 export const MIN_SPEED_HZ = 0.05;
 const CENTRE = Object.freeze([0.0, 0.0]);
+const ROUNDING_S = 1e-6;
 
 export function clampSpeed(speedHz, maxSpeedHz = MAX_SPEED_HZ) {
   return Math.min(Math.max(speedHz, MIN_SPEED_HZ), maxSpeedHz, MAX_SPEED_HZ);
@@ -166,20 +167,23 @@ export class SetTimeline {
     const n = this.totalPasses();
     if (this.stop !== null) tTo = Math.min(tTo, this.stop.startS);
     const found = [];
+    // Each pass's tone belongs to the one segment whose phase range holds its arrival.
     for (let i = 0; i < this.segments.length; i++) {
       const segment = this.segments[i];
-      const segmentEnd = i + 1 < this.segments.length ? this.segments[i + 1].startS : Infinity;
-      const lo = Math.max(tFrom, segment.startS);
-      const hi = Math.min(tTo, segmentEnd);
-      if (lo >= hi) continue;
+      if (segment.startS >= tTo) break;
+      const following = i + 1 < this.segments.length ? this.segments[i + 1] : null;
+      if (following !== null && following.startS + ROUNDING_S < tFrom) continue;
       const share = this.sweepShare(segment.speedHz);
       const passS = this.passTimeS(segment.speedHz);
-      const phaseLo = segment.phase + (lo - segment.startS) / passS;
-      let k = Math.max(0, Math.ceil(phaseLo - share - 1e-12));
+      let k = Math.max(0, Math.ceil(segment.phase - share));
+      if (tFrom > segment.startS) {
+        k = Math.max(k, Math.floor(segment.phase + (tFrom - segment.startS) / passS - share));
+      }
       while (k < n) {
+        if (following !== null && k + this.sweepShare(following.speedHz) >= following.phase) break;
         const timeS = segment.startS + (k + share - segment.phase) * passS;
-        if (timeS >= hi) break;
-        if (timeS >= lo) found.push({ timeS, side: sideOfPass(k), passIndex: k });
+        if (timeS >= tTo) break;
+        if (timeS >= tFrom) found.push({ timeS, side: sideOfPass(k), passIndex: k });
         k += 1;
       }
     }
