@@ -34,3 +34,15 @@ def test_the_core_never_reads_a_clock() -> None:
             if isinstance(node, ast.Attribute) and node.attr in clock_calls:
                 assert not (isinstance(node.value, ast.Name)
                             and node.value.id in ("time", "datetime")), path.name
+
+
+def test_the_core_imports_nothing_of_bls_outside_itself() -> None:
+    for path in CORE.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bls"):
+                assert node.module.startswith("bls.core"), f"{path.name} imports {node.module}"
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    assert not alias.name.startswith("bls") or alias.name.startswith("bls.core"), \
+                        f"{path.name} imports {alias.name}"
