@@ -12,7 +12,9 @@ from bls.audio import NullOutput
 from bls.audio.output import DEVICE_STOPPED
 from bls.clock import ManualClock
 from bls.commands import tap
-from bls.commands.tap import CUE_S, PlainUI, TapProgram, parse_keys, run_loop
+from bls.commands.tap import PlainUI, TapProgram, run_loop
+from bls.commands.tap.program import CUE_S
+from bls.commands.tap.terminal import parse_keys
 from bls.core.profile import Profile, SetLength
 from bls.core.program import plan_sets
 from bls.core.timeline import SetTimeline
